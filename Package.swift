@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot modules trade bounds checks for speed in release builds only.
+let hot: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Sieve",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sieve", targets: ["sieve"]),
+        .library(name: "SievePipeline", targets: ["SievePipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // One system-library target per C library; exactly one Swift file imports each.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // ICU is a plain C target: Foundation carries its own ICU, and a Swift module that sees
+        // both fails to build (see Sources/CICU/include/sieve_icu.h).
+        .target(name: "CICU", linkerSettings: [
+            .linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata"),
+        ]),
+
+        .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
+        .target(name: "SieveIO", dependencies: ["SieveCore", "CZlib", "CZstd", "CArchive"], swiftSettings: hot),
+        .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
+        .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
+        .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
+        .target(name: "SieveTokenizer", dependencies: ["SieveCore", "SieveIO"], swiftSettings: hot),
+        .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"], swiftSettings: hot),
+        .target(name: "SievePipeline", dependencies: [
+            "SieveCore", "SieveIO", "SieveText", "SieveFilters", "SieveDedup", "SieveTokenizer", "SieveModel",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "SieveCommands", dependencies: [
+            "SievePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sieve", dependencies: ["SieveCommands"]),
+
+        .testTarget(name: "SieveCoreTests", dependencies: ["SieveCore"]),
+        .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
+        .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
+        .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
+        .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
+    ]
+)

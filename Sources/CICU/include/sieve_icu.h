@@ -1,0 +1,29 @@
+#ifndef SIEVE_ICU_H
+#define SIEVE_ICU_H
+/*
+ * Sieve's bridge to ICU, in plain C.
+ *
+ * Why C: Foundation on Linux carries its own copy of ICU (76) while Debian ships ICU 72. A Swift
+ * module that sees both Foundation and the system ICU headers fails to build ("'UErrorCode' has
+ * different definitions in different modules"), sometimes only on clean builds; `internal
+ * import` and `@_implementationOnly` do not help. So this header exposes only stdint/size_t
+ * types, the implementation (sieve_icu.c) is compiled as C against the system ICU, and Swift
+ * calls it through SieveText/ICU.swift, the one Swift file that imports this module.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+/* Unicode normalization forms (UAX #15). */
+enum { SIEVE_NFC = 0, SIEVE_NFD = 1, SIEVE_NFKC = 2, SIEVE_NFKD = 3 };
+
+/*
+ * Normalizes UTF-8 `src` (invalid sequences become U+FFFD) into `dst`.
+ * Returns the number of bytes the result needs: if it is larger than `dst_capacity`, nothing
+ * useful was written and the caller retries with a larger buffer. Returns -1 on an ICU error.
+ */
+int64_t sieve_icu_normalize(int form, const uint8_t *src, size_t src_length, uint8_t *dst, size_t dst_capacity);
+
+/* The ICU version this was built against, e.g. "72.1". */
+const char *sieve_icu_version(void);
+
+#endif

@@ -1,0 +1,60 @@
+#include "sieve_icu.h"
+
+#include <stdlib.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/uversion.h>
+
+static const UNormalizer2 *normalizer(int form, UErrorCode *status) {
+    switch (form) {
+    case SIEVE_NFD: return unorm2_getNFDInstance(status);
+    case SIEVE_NFKC: return unorm2_getNFKCInstance(status);
+    case SIEVE_NFKD: return unorm2_getNFKDInstance(status);
+    default: return unorm2_getNFCInstance(status);
+    }
+}
+
+/* UTF-8 to a freshly allocated UTF-16 buffer; *length receives its length. */
+static UChar *to_utf16(const uint8_t *src, size_t src_length, int32_t *length, UErrorCode *status) {
+    int32_t capacity = (int32_t)src_length + 1;
+    UChar *buffer = malloc(sizeof(UChar) * (size_t)capacity);
+    if (!buffer) { *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
+    u_strFromUTF8WithSub(buffer, capacity, length, (const char *)src, (int32_t)src_length, 0xFFFD, NULL, status);
+    return buffer;
+}
+
+int64_t sieve_icu_normalize(int form, const uint8_t *src, size_t src_length, uint8_t *dst, size_t dst_capacity) {
+    if (src_length > INT32_MAX / 4) return -1;
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *n = normalizer(form, &status);
+    if (U_FAILURE(status)) return -1;
+
+    int32_t utf16_length = 0;
+    UChar *utf16 = to_utf16(src, src_length, &utf16_length, &status);
+    if (U_FAILURE(status)) { free(utf16); return -1; }
+
+    int32_t capacity = utf16_length + 16;
+    UChar *normalized = malloc(sizeof(UChar) * (size_t)capacity);
+    int32_t normalized_length = unorm2_normalize(n, utf16, utf16_length, normalized, capacity, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+        status = U_ZERO_ERROR;
+        free(normalized);
+        capacity = normalized_length;
+        normalized = malloc(sizeof(UChar) * (size_t)capacity);
+        normalized_length = unorm2_normalize(n, utf16, utf16_length, normalized, capacity, &status);
+    }
+    free(utf16);
+    if (U_FAILURE(status)) { free(normalized); return -1; }
+
+    int32_t utf8_length = 0;
+    u_strToUTF8WithSub((char *)dst, (int32_t)(dst_capacity > INT32_MAX ? INT32_MAX : dst_capacity), &utf8_length,
+                       normalized, normalized_length, 0xFFFD, NULL, &status);
+    free(normalized);
+    if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING || U_SUCCESS(status)) {
+        return utf8_length;
+    }
+    return -1;
+}
+
+const char *sieve_icu_version(void) { return U_ICU_VERSION; }

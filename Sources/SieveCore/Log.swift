@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lines for people, on standard error (in a pipeline run, the task's file under `logs/`).
+public enum Log {
+    public static func info(_ message: String) { write("sieve: " + message + "\n") }
+    public static func warning(_ message: String) { write("sieve: warning: " + message + "\n") }
+
+    /// Writes raw text to standard error in one call, so lines of concurrent writers do not interleave.
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
+    /// Whether standard error is a terminal (progress lines are shown only then).
+    public static var isTerminal: Bool { isatty(2) == 1 }
+}

@@ -1,0 +1,69 @@
+/// One step of a pipeline: takes batches of documents, passes on some of them (changed or not),
+/// and counts what it did.
+///
+/// Stages are synchronous: a chain of them costs tens of nanoseconds per document, where an
+/// async hop per stage costs microseconds. Concurrency lives at the edges (tasks, I/O), and
+/// every worker builds its own stage instances, so no stage needs a lock.
+public protocol Stage {
+    /// Processes one batch, appending what passes to `output`.
+    mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws
+    /// Called once after the last batch: a stage that holds documents back emits them here.
+    mutating func finish(into output: inout [Document], stats: inout StageStats) throws
+}
+
+extension Stage {
+    public mutating func finish(into output: inout [Document], stats: inout StageStats) throws {}
+}
+
+/// What a filter decides about one document.
+public enum Verdict: Sendable, Hashable {
+    case keep
+    /// Dropped, with a short snake_case reason that names the rule (datatrove's names where one exists).
+    case drop(reason: String)
+}
+
+/// A stage that only decides keep or drop. Counting `total`, `forwarded`, `dropped` and
+/// `dropped_<reason>` (datatrove's counter names) is done here, once, for every filter.
+public protocol DocumentFilter: Stage {
+    func verdict(for doc: Document) -> Verdict
+}
+
+extension DocumentFilter {
+    public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
+        for doc in batch {
+            switch verdict(for: doc) {
+            case .keep:
+                stats.count(doc)
+                output.append(doc)
+            case .drop(let reason):
+                stats.drop(doc, reason: reason)
+            }
+        }
+    }
+}
+
+/// Wraps a filter and hands every dropped document, with `metadata.drop_reason` set, to `rejected`
+/// (the `--rejected FILE` option).
+public struct RejectingFilter<Filter: DocumentFilter>: Stage {
+    public var filter: Filter
+    public var rejected: (Document) throws -> Void
+
+    public init(_ filter: Filter, rejected: @escaping (Document) throws -> Void) {
+        self.filter = filter
+        self.rejected = rejected
+    }
+
+    public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
+        for var doc in batch {
+            switch filter.verdict(for: doc) {
+            case .keep:
+                stats.count(doc)
+                output.append(doc)
+            case .drop(let reason):
+                stats.drop(doc, reason: reason)
+                doc.metadata["drop_reason"] = .string(reason)
+                try rejected(doc)
+            }
+        }
+    }
+}

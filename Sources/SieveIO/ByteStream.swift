@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SieveCore
+
+/// A source of bytes read front to back: a file, standard input, or a decompressor over another
+/// stream. Pull-based and synchronous (the readers above it are too).
+public protocol ByteStream: AnyObject {
+    /// Fills up to `buffer.count` bytes; returns 0 only at the end of the stream.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// Input that ended in the middle of a compressed member or frame. What came before it was
+/// delivered; readers count the loss (`skipped_truncated_input`) and go on with the next input.
+public struct TruncatedInput: Error, CustomStringConvertible {
+    public var format: String
+    public var description: String { "truncated \(format) input" }
+}
+
+/// A file descriptor: a path opened read-only, or standard input.
+public final class FileStream: ByteStream {
+    public let path: String
+    private let fd: Int32
+    private let owned: Bool
+
+    public init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        owned = true
+        guard fd >= 0 else { throw SieveError.io(path: path, message: String(cString: strerror(errno))) }
+    }
+
+    /// Standard input.
+    public init(standardInput: ()) {
+        path = "<stdin>"
+        fd = 0
+        owned = false
+    }
+
+    deinit { if owned { close(fd) } }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SieveError.io(path: path, message: String(cString: strerror(errno)))
+        }
+    }
+}
+
+/// Replays the first bytes of a stream after they were looked at (to detect the compression).
+final class PeekStream: ByteStream {
+    private let base: ByteStream
+    private var prefix: [UInt8] = []
+    private var served = 0
+
+    init(_ base: ByteStream) { self.base = base }
+
+    /// Reads ahead until `count` bytes are held (or the stream ends) and returns them.
+    func peek(_ count: Int) throws -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: count)
+        while prefix.count < count {
+            let n = try chunk.withUnsafeMutableBytes { try base.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(count - prefix.count)])) }
+            if n == 0 { break }
+            prefix.append(contentsOf: chunk[0..<n])
+        }
+        return prefix
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if served < prefix.count {
+            let n = min(buffer.count, prefix.count - served)
+            prefix.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[served..<(served + n)])) }
+            served += n
+            return n
+        }
+        return try base.read(into: buffer)
+    }
+}
+
+/// The compressions Sieve recognises, by their magic bytes (never by the file name).
+public enum Compression: String, Sendable, CaseIterable {
+    case none, gzip, bzip2, xz, zstd, lz4
+
+    public static func detect(_ magic: [UInt8]) -> Compression {
+        func starts(_ m: [UInt8]) -> Bool { magic.count >= m.count && Array(magic[0..<m.count]) == m }
+        if starts([0x1F, 0x8B]) { return .gzip }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
+        if starts([0x42, 0x5A, 0x68]) { return .bzip2 }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .xz }
+        if starts([0x04, 0x22, 0x4D, 0x18]) { return .lz4 }
+        return .none
+    }
+}
+
+extension Compression {
+    /// Opens `path` (`-` for standard input) and decompresses it by content.
+    public static func open(_ path: String) throws -> ByteStream {
+        let file: ByteStream = path == "-" ? FileStream(standardInput: ()) : try FileStream(path: path)
+        return try decompressing(file, name: path)
+    }
+
+    /// Wraps `stream` in the decompressor its first bytes call for.
+    public static func decompressing(_ stream: ByteStream, name: String) throws -> ByteStream {
+        let peek = PeekStream(stream)
+        switch detect(try peek.peek(6)) {
+        case .none: return peek
+        case .gzip: return GzipStream(peek)
+        case .zstd: return ZstdStream(peek)
+        case .bzip2, .xz, .lz4: return try ArchiveFilterStream(peek, name: name)
+        }
+    }
+}
+
+extension ByteStream {
+    /// Reads the whole stream (tests and small inputs only).
+    public func readAll() throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

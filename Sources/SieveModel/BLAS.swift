@@ -1,0 +1,29 @@
+import COpenBLAS
+
+/// Matrix products through OpenBLAS's `cblas_sgemm`, row-major. The one Swift file that
+/// imports OpenBLAS; the model code calls these.
+public enum BLAS {
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n.
+    /// `lda`, `ldb`, `ldc` are row strides (defaults: the matrices are dense).
+    public static func sgemm(
+        transA: Bool = false, transB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int? = nil,
+        b: UnsafePointer<Float>, ldb: Int? = nil,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int? = nil
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha,
+            a, blasint(lda ?? (transA ? m : k)),
+            b, blasint(ldb ?? (transB ? k : n)),
+            beta, c, blasint(ldc ?? n))
+    }
+
+    /// The number of threads OpenBLAS uses.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+}

@@ -1,0 +1,2 @@
+import SieveCommands
+SieveCommand.main()
