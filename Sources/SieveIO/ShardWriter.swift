@@ -109,8 +109,7 @@ public struct WriteStage: Stage {
     }
 
     public mutating func finish(into output: inout [Document], stats: inout StageStats) throws {
-        let before = writer.shards.count
         try writer.close()
-        stats.add("shards", Int64(writer.shards.count - before))
+        stats.add("shards", Int64(writer.shards.count))
     }
 }

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SieveCore
+import SieveIO
+
+/// Runs the pending tasks of a run on this machine, `workers` at a time, each in its own
+/// `sieve run SPEC --run-dir RUN --task N` process whose standard error goes to
+/// `RUN/logs/task_N.log`.
+///
+/// Separate processes keep tasks apart (memory, crashes) and are what the Slurm executor runs
+/// too. Children hold the run's lock with the parent and stop at their next batch if the parent
+/// dies, so a run killed at any moment can be started again safely.
+public struct LocalExecutor {
+    public let run: Run
+    public let workers: Int
+
+    public init(run: Run, workers: Int) {
+        self.run = run
+        self.workers = max(1, workers)
+    }
+
+    public struct Failure: Sendable {
+        public var task: Int
+        public var status: Int32
+        public var lastLogLine: String
+    }
+
+    /// Runs every pending task; returns the failures (empty when all succeeded).
+    public func execute(specPath: String, onTaskDone: (Int, Int) -> Void) throws -> [Failure] {
+        let executable = try Self.currentExecutable()
+        var queue = run.pendingTasks[...]
+        var running: [pid_t: Int] = [:]
+        var failures: [Failure] = []
+        var done = 0
+        let total = queue.count
+        while !queue.isEmpty || !running.isEmpty {
+            while running.count < workers, let task = queue.popFirst() {
+                let pid = try spawn(executable, arguments: [
+                    "run", specPath, "--run-dir", run.directory, "--task", String(task),
+                    "--tasks", String(run.tasks),
+                ], log: run.logPath(task: task))
+                running[pid] = task
+            }
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 {
+                if errno == EINTR { continue }
+                throw SieveError.failed("waitpid failed: \(String(cString: strerror(errno)))")
+            }
+            guard let task = running.removeValue(forKey: pid) else { continue }
+            let exited = status & 0x7F == 0
+            let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            if code != 0 || !run.isComplete(task: task) {
+                failures.append(Failure(task: task, status: code, lastLogLine: lastLine(of: run.logPath(task: task))))
+            }
+            done += 1
+            onTaskDone(done, total)
+        }
+        return failures.sorted { $0.task < $1.task }
+    }
+
+    private func spawn(_ executable: String, arguments: [String], log: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var environment = ProcessEnvironment.current
+        environment["SIEVE_PARENT_PID"] = String(getpid())
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in envp { free(p) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard status == 0 else { throw SieveError.failed("cannot start \(executable): \(String(cString: strerror(status)))") }
+        return pid
+    }
+
+    private func lastLine(of path: String) -> String {
+        guard let text = try? FileSystem.readText(path) else { return "" }
+        return text.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    static func currentExecutable() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { throw SieveError.failed("cannot find the sieve executable (/proc/self/exe)") }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// In a task process: true once the `sieve run` that started it has gone (its children are
+    /// then re-parented), so the task stops instead of racing a resumed run.
+    public static var parentIsGone: Bool {
+        guard let expected = expectedParent else { return false }
+        return getppid() != expected
+    }
+
+    private static let expectedParent: pid_t? = ProcessEnvironment.current["SIEVE_PARENT_PID"].flatMap { pid_t($0) }
+}
+
+/// The process environment as a dictionary.
+public enum ProcessEnvironment {
+    public static var current: [String: String] {
+        var result: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return result
+    }
+}

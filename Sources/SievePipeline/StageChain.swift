@@ -1,0 +1,57 @@
+import SieveCore
+
+/// Stages run one after another on batches: what one passes on, the next processes. Batches
+/// are the unit of work (256 documents by default), so the cost per document of a chain is a
+/// few tens of nanoseconds.
+public struct StageChain {
+    public private(set) var stages: [any Stage]
+    public private(set) var stats: [StageStats]
+
+    public init(_ stages: [any Stage], names: [String]) {
+        self.stages = stages
+        stats = names.map { StageStats(name: $0) }
+    }
+
+    /// Runs a batch through every stage; returns what the last one passed on.
+    @discardableResult
+    public mutating func process(_ batch: consuming [Document], from first: Int = 0) throws -> [Document] {
+        var current = batch
+        for k in first..<stages.count {
+            if current.isEmpty { break }
+            var output: [Document] = []
+            output.reserveCapacity(current.count)
+            try stages[k].process(current, into: &output, stats: &stats[k])
+            current = output
+        }
+        return current
+    }
+
+    /// Finishes the stages in order; what a stage emits when finishing still goes through the
+    /// stages after it, which finish later.
+    @discardableResult
+    public mutating func finish() throws -> [Document] {
+        var tail: [Document] = []
+        for k in stages.indices {
+            var output: [Document] = []
+            try stages[k].finish(into: &output, stats: &stats[k])
+            if !output.isEmpty { tail += try process(output, from: k + 1) }
+        }
+        return tail
+    }
+}
+
+extension StageStats {
+    /// Stats as a JSON object with sorted counter names (stable files, comparable across runs).
+    public var json: JSONValue {
+        var counters = JSONObject()
+        for key in self.counters.keys.sorted() { counters.append(key: key, value: JSONValue(Int(self.counters[key]!))) }
+        return ["name": .string(name), "counters": .object(counters)]
+    }
+
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue, let name = object["name"]?.stringValue,
+              let counters = object["counters"]?.objectValue else { return nil }
+        self.init(name: name)
+        for member in counters { self[member.key] = Int64(member.value.intValue ?? 0) }
+    }
+}

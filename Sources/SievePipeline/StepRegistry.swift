@@ -1,0 +1,111 @@
+import SieveCore
+import SieveIO
+
+/// What a step needs to know about where it runs.
+public struct StepContext: Sendable {
+    /// Relative output paths are taken from here: the run directory in `sieve run`, the current
+    /// directory on the shell.
+    public var outputRoot: String
+    /// Names the files a step writes for this unit of work: the input file's number in a run
+    /// (`00003`), so outputs do not depend on how inputs were split into tasks.
+    public var shardPrefix: String
+
+    public init(outputRoot: String = ".", shardPrefix: String = "part") {
+        self.outputRoot = outputRoot
+        self.shardPrefix = shardPrefix
+    }
+
+    public func outputPath(_ path: String) -> String {
+        path.hasPrefix("/") || outputRoot == "." ? path : outputRoot + "/" + path
+    }
+}
+
+/// A step that a pipeline file can name and a shell stage can run, with the same parameters.
+public struct StepDefinition: Sendable {
+    public let name: String
+    public let summary: String
+    /// The keys it takes (listed in errors and `sieve steps`).
+    public let keys: [String]
+    /// Whether the step consumes documents without passing them on, as the last stage of a pipe.
+    public let isSink: Bool
+    let build: @Sendable (inout StepParams, StepContext) throws -> any Stage
+
+    public init(name: String, summary: String, keys: [String], isSink: Bool = false,
+                build: @escaping @Sendable (inout StepParams, StepContext) throws -> any Stage) {
+        self.name = name
+        self.summary = summary
+        self.keys = keys
+        self.isSink = isSink
+        self.build = build
+    }
+
+    /// Builds the stage; any key it did not read is reported as unknown.
+    public func make(_ params: StepParams, context: StepContext) throws -> any Stage {
+        var params = params
+        let stage = try build(&params, context)
+        try params.finish(known: keys)
+        return stage
+    }
+}
+
+/// An input format: a reader built from the `input:` parameters or `sieve read FORMAT` options.
+public struct InputFormat: Sendable {
+    public let name: String
+    public let summary: String
+    public let keys: [String]
+    let build: @Sendable (inout StepParams) throws -> any DocumentReader
+
+    public func make(_ params: StepParams) throws -> any DocumentReader {
+        var params = params
+        let reader = try build(&params)
+        try params.finish(known: keys + ["format", "paths"])
+        return reader
+    }
+}
+
+/// Every step and input format Sieve knows, by name.
+public enum Registry {
+    public static let steps: [String: StepDefinition] = Dictionary(
+        uniqueKeysWithValues: builtinSteps.map { ($0.name, $0) })
+
+    public static let inputs: [String: InputFormat] = Dictionary(
+        uniqueKeysWithValues: builtinInputs.map { ($0.name, $0) })
+
+    public static func step(_ name: String, at location: SourceLocation) throws -> StepDefinition {
+        guard let step = steps[name] else {
+            throw location.error(key: name, "unknown step (known steps: \(steps.keys.sorted().joined(separator: ", ")))")
+        }
+        return step
+    }
+
+    public static func input(_ name: String, at location: SourceLocation) throws -> InputFormat {
+        guard let format = inputs[name] else {
+            throw location.error(key: "format", "unknown input format '\(name)' (known: \(inputs.keys.sorted().joined(separator: ", ")))")
+        }
+        return format
+    }
+}
+
+let builtinInputs: [InputFormat] = [
+    InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance"]) { params in
+        JSONLReader(provenance: try params.bool("provenance", default: false))
+    },
+]
+
+let builtinSteps: [StepDefinition] = [
+    StepDefinition(
+        name: "write", summary: "store documents as text shards (JSONL, JSONL.gz, JSONL.zst)",
+        keys: ["path", "format", "max_shard_bytes", "max_shard_docs", "compression_level", "prefix"], isSink: true
+    ) { params, context in
+        let options = ShardWriter.Options(
+            directory: context.outputPath(try params.requiredString("path")),
+            prefix: try params.string("prefix", default: context.shardPrefix),
+            format: ShardWriter.Format(rawValue: try params.choice(
+                "format", ShardWriter.Format.allCases.map(\.rawValue), default: "jsonl.zst"))!,
+            maxShardBytes: try params.bytes("max_shard_bytes", default: 256 << 20),
+            maxShardDocuments: Int64(try params.int("max_shard_docs", default: Int(Int64.max), range: 1...Int.max)),
+            compressionLevel: try params.string("compression_level") == nil
+                ? nil : Int32(try params.int("compression_level", default: 3, range: 1...19)))
+        return WriteStage(options)
+    },
+]
