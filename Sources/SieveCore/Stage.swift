@@ -41,29 +41,3 @@ extension DocumentFilter {
         }
     }
 }
-
-/// Wraps a filter and hands every dropped document, with `metadata.drop_reason` set, to `rejected`
-/// (the `--rejected FILE` option).
-public struct RejectingFilter<Filter: DocumentFilter>: Stage {
-    public var filter: Filter
-    public var rejected: (Document) throws -> Void
-
-    public init(_ filter: Filter, rejected: @escaping (Document) throws -> Void) {
-        self.filter = filter
-        self.rejected = rejected
-    }
-
-    public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
-        for var doc in batch {
-            switch filter.verdict(for: doc) {
-            case .keep:
-                stats.count(doc)
-                output.append(doc)
-            case .drop(let reason):
-                stats.drop(doc, reason: reason)
-                doc.metadata["drop_reason"] = .string(reason)
-                try rejected(doc)
-            }
-        }
-    }
-}

@@ -1,0 +1,4 @@
+// SieveDedup
+// Deduplication: exact, URL, line/paragraph and MinHash-LSH.
+
+import SieveCore

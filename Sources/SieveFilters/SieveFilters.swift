@@ -1,0 +1,4 @@
+// SieveFilters
+// One filter per file (DocumentFilter), following the Gopher, C4 and FineWeb rules as datatrove implements them.
+
+import SieveCore

@@ -1,0 +1,45 @@
+import SieveCore
+import SieveIO
+
+extension StepDefinition {
+    /// A step made of one `DocumentFilter`. Besides the filter's own keys it takes `rejected`:
+    /// a directory where dropped documents are written as shards (`PREFIX_00000.jsonl.zst`), each
+    /// with `metadata.drop_reason`, so what a rule removed can be read and checked.
+    public static func filter<F: DocumentFilter>(
+        name: String, summary: String, keys: [String],
+        build: @escaping @Sendable (inout StepParams, StepContext) throws -> F
+    ) -> StepDefinition {
+        StepDefinition(name: name, summary: summary, keys: keys + ["rejected"]) { params, context in
+            let filter = try build(&params, context)
+            guard let rejected = try params.string("rejected") else { return filter }
+            let writer = ShardWriter(.init(directory: context.outputPath(rejected), prefix: context.shardPrefix))
+            return RejectingFilter(filter: filter, rejected: writer)
+        }
+    }
+}
+
+/// A filter whose dropped documents are kept in `rejected`, with the reason in
+/// `metadata.drop_reason`. Counts exactly as the bare filter does.
+struct RejectingFilter<Filter: DocumentFilter>: Stage {
+    var filter: Filter
+    let rejected: ShardWriter
+
+    mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
+        for var doc in batch {
+            switch filter.verdict(for: doc) {
+            case .keep:
+                stats.count(doc)
+                output.append(doc)
+            case .drop(let reason):
+                stats.drop(doc, reason: reason)
+                doc.metadata["drop_reason"] = .string(reason)
+                try rejected.write(doc)
+            }
+        }
+    }
+
+    mutating func finish(into output: inout [Document], stats: inout StageStats) throws {
+        try filter.finish(into: &output, stats: &stats)
+        try rejected.close()
+    }
+}

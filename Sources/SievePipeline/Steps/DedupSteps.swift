@@ -1,0 +1,5 @@
+import SieveCore
+import SieveDedup
+
+/// Steps of SieveDedup: deduplication.
+let dedupSteps: [StepDefinition] = []

@@ -1,0 +1,5 @@
+import SieveCore
+import SieveTokenizer
+
+/// Steps of SieveTokenizer: tokenization.
+let tokenizerSteps: [StepDefinition] = []
