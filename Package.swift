@@ -30,7 +30,7 @@ let package = Package(
         ]),
 
         .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
-        .target(name: "SieveIO", dependencies: ["SieveCore", "CZlib", "CZstd", "CArchive"], swiftSettings: hot),
+        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive"], swiftSettings: hot),
         .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
         .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),

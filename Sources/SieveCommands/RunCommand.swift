@@ -1,6 +1,5 @@
 import ArgumentParser
 import SieveCore
-import SieveIO
 import SievePipeline
 
 struct RunCommand: ParsableCommand {
