@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
 
     @Argument(help: "What to measure: ndjson.") var what: String
     @Option(help: "Input JSONL file (default: built from --source).") var input: String?
-    @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-sample.jsonl.gz"
+    @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
 
     func run() throws {
