@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // ICU is a plain C target: Foundation carries its own ICU, and a Swift module that sees
@@ -30,7 +31,7 @@ let package = Package(
         ]),
 
         .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
-        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive"], swiftSettings: hot),
+        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive", "CCurl"], swiftSettings: hot),
         .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
         .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),

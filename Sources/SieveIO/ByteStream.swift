@@ -95,10 +95,14 @@ public enum Compression: String, Sendable, CaseIterable {
 }
 
 extension Compression {
-    /// Opens `path` (`-` for standard input) and decompresses it by content.
+    /// Opens `path` (`-` for standard input, `http://` or `https://` for a remote input) and
+    /// decompresses it by content.
     public static func open(_ path: String) throws -> ByteStream {
-        let file: ByteStream = path == "-" ? FileStream(standardInput: ()) : try FileStream(path: path)
-        return try decompressing(file, name: path)
+        let raw: ByteStream =
+            if path == "-" { FileStream(standardInput: ()) }
+            else if HTTPStream.isURL(path) { try HTTPStream(url: path) }
+            else { try FileStream(path: path) }
+        return try decompressing(raw, name: path)
     }
 
     /// Wraps `stream` in the decompressor its first bytes call for.

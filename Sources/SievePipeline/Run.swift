@@ -26,7 +26,7 @@ public struct Run: Sendable {
     public init(spec: PipelineSpec, directory: String, tasks: Int?) throws {
         self.spec = spec
         self.directory = directory
-        inputs = try InputPaths.expand(spec.inputPatterns)
+        inputs = try InputPaths.expand(spec.inputPatterns, baseURL: spec.inputBaseURL)
         guard !inputs.isEmpty else { throw SieveError.usage("\(spec.file): the input paths match no file") }
         self.tasks = min(max(tasks ?? spec.tasks ?? 1, 1), inputs.count)
     }

@@ -58,7 +58,7 @@ public struct InputFormat: Sendable {
     public func make(_ params: StepParams) throws -> any DocumentReader {
         var params = params
         let reader = try build(&params)
-        try params.finish(known: keys + ["format", "paths"])
+        try params.finish(known: keys + ["format", "paths", "base_url"])
         return reader
     }
 }
