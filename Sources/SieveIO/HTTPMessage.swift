@@ -12,10 +12,19 @@ struct HTTPResponseHead {
     var contentEncoding: String?
     var bodyStart: Int
 
-    /// Parses the head of `message`, which must start with `HTTP/`; nil if it does not.
-    init?(_ message: UnsafeRawBufferPointer) {
-        guard message.count >= 5, message[0] == 0x48, message[1] == 0x54, message[2] == 0x54, message[3] == 0x50,
-              message[4] == 0x2F else { return nil }
+    /// Parses the head of `message`: a response must start with `HTTP/`, a request with a
+    /// method token and a space; nil if it does not. When the record says it holds HTTP
+    /// (`application/http`), `trusted` accepts any first line, as warcio does.
+    init?(_ message: UnsafeRawBufferPointer, request: Bool = false, trusted: Bool = false) {
+        if trusted {
+            // Any first line.
+        } else if request {
+            guard let space = message.prefix(16).firstIndex(of: 0x20), space > 0,
+                  message[..<space].allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
+        } else {
+            guard message.count >= 5, message[0] == 0x48, message[1] == 0x54, message[2] == 0x54, message[3] == 0x50,
+                  message[4] == 0x2F else { return nil }
+        }
         let block = blankLine(in: message, from: 0)
         bodyStart = block?.body ?? message.count
         var status: Int?
@@ -26,7 +35,7 @@ struct HTTPResponseHead {
             if first {
                 // HTTP/1.1 200 OK
                 let parts = String(decoding: line, as: UTF8.self).split(separator: " ", maxSplits: 2)
-                status = parts.count > 1 ? Int(parts[1]) : nil
+                status = !request && parts.count > 1 ? Int(parts[1]) : nil
                 return
             }
             guard let colon = line.firstIndex(of: 0x3A) else { return }

@@ -21,6 +21,7 @@ import SieveText
 /// decompressed stream) and, for gzip per record, `source_member_offset` (the compressed
 /// offset of its member, as in CDX indexes), so each document leads back to its bytes.
 public struct WARCReader: DocumentReader {
+    /// Record types that become documents; `*` takes all (also types WARC does not define).
     public var recordTypes: Set<String>
     /// Media type prefixes that become documents; `*` takes all.
     public var contentTypes: [String]
@@ -50,7 +51,7 @@ public struct WARCReader: DocumentReader {
         let records = try WebArchiveRecordReader(stream, name: name, limits: limits)
         while let record = try records.next(stats: &stats) {
             stats.add("records_" + record.type)
-            guard recordTypes.contains(record.type) else { continue }
+            guard recordTypes.contains(record.type) || recordTypes.contains("*") else { continue }
             if let doc = document(record, name: name, stats: &stats) { try emit(doc) }
         }
     }
@@ -78,7 +79,8 @@ public struct WARCReader: DocumentReader {
         case "metadata" where record.contentType?.lowercased().hasPrefix("application/json") == true:
             return wat(record, meta: meta, name: name, stats: &stats)
         default:
-            if let head = HTTPResponseHead(record.content) {
+            if let head = HTTPResponseHead(record.content, request: record.type == "request",
+                                           trusted: record.contentType?.lowercased().hasPrefix("application/http") == true) {
                 if let status = head.status { meta["http_status"] = JSONValue(status) }
                 mediaType = head.mediaType
                 declaredCharset = head.charset

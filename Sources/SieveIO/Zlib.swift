@@ -82,9 +82,10 @@ public final class GzipStream: ByteStream {
         }
     }
 
-    private func startMember() {
+    /// Begins a member whose output starts `produced` bytes into the current read.
+    private func startMember(_ produced: Int = 0) {
         inflateReset(&stream)
-        memberStarts.append((outputOffset, compressedOffset))
+        memberStarts.append((outputOffset + Int64(produced), compressedOffset))
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -120,7 +121,7 @@ public final class GzipStream: ByteStream {
                     break
                 }
                 betweenMembers = false
-                startMember()
+                startMember(buffer.count - Int(stream.avail_out))
             }
             let status = inflate(&stream, Z_NO_FLUSH)
             switch status {

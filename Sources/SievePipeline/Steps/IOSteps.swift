@@ -11,7 +11,7 @@ private func archiveReader(_ params: inout StepParams, records: [String]) throws
         throw params.location.error(key: "records", "'\(t)' is not a record type (\(WARCReader.allRecordTypes.joined(separator: ", ")), or *)")
     }
     return WARCReader(
-        recordTypes: Set(types.contains("*") ? WARCReader.allRecordTypes : types),
+        recordTypes: Set(types),
         contentTypes: try params.strings("content_types") ?? WARCReader.defaultContentTypes,
         limits: .init(maxRecordBytes: Int(try params.bytes("max_record_bytes", default: 64 << 20)),
                       maxHeaderBytes: Int(try params.bytes("max_header_bytes", default: 64 << 10))),
