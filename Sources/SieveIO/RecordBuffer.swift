@@ -80,9 +80,13 @@ final class RecordBuffer {
     }
 
     /// Drops `n` held bytes.
-    func consume(_ n: Int) {
-        start += n
-        gaps.removeAll { $0.outputOffset <= position }
+    func consume(_ n: Int) { start += n }
+
+    /// Removes and returns the gaps at or before `offset` (for the reader to count).
+    func takeGaps(through offset: Int64) -> [GzipGap] {
+        let taken = gaps.prefix { $0.outputOffset <= offset }
+        gaps.removeFirst(taken.count)
+        return Array(taken)
     }
 
     /// Drops `n` bytes, reading through those not yet held without keeping them; returns how

@@ -20,7 +20,7 @@ import SieveText
 /// `http_status`, `source` (the file), `source_offset` (the record's offset in the
 /// decompressed stream) and, for gzip per record, `source_member_offset` (the compressed
 /// offset of its member, as in CDX indexes), so each document leads back to its bytes.
-public struct WARCReader: DocumentReader {
+public struct WARCReader: DocumentReader, Sendable {
     /// Record types that become documents; `*` takes all (also types WARC does not define).
     public var recordTypes: Set<String>
     /// Media type prefixes that become documents; `*` takes all.

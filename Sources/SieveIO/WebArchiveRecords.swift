@@ -84,6 +84,10 @@ public final class WebArchiveRecordReader {
                 guard b == 0x0D || b == 0x0A else { break }
                 window.consume(1)
             }
+            // Corrupt gzip members and garbage between members that fell between records.
+            for gap in window.takeGaps(through: window.position) {
+                skip("corrupt_gzip", gap.description, at: place(gap.outputOffset), stats: &stats)
+            }
             guard try window.ensure(1) else {
                 if let truncation = window.truncation {
                     skip("truncated_input", "\(truncation)", at: place(window.position), stats: &stats)
@@ -143,6 +147,7 @@ public final class WebArchiveRecordReader {
         if let gap = window.gap(within: complete ? total : window.count) {
             skip("corrupt_gzip", gap.description, at: place(start), stats: &stats)
             window.consume(Int(gap.outputOffset - window.position))
+            _ = window.takeGaps(through: gap.outputOffset)
             return false
         }
         if !complete {
@@ -184,6 +189,10 @@ public final class WebArchiveRecordReader {
         }
         let headerEnd = block!.end
         let headerLength = block!.body
+        if headerLength > limits.maxHeaderBytes {
+            try resynchronise("header_too_large", "header over \(limits.maxHeaderBytes) bytes", from: start, stats: &stats)
+            return nil
+        }
         var record = WebArchiveRecord(type: "", version: "", offset: start, content: UnsafeRawBufferPointer(start: nil, count: 0))
         var contentLength: Int64?
         forEachLine(UnsafeRawBufferPointer(rebasing: window.bytes[0..<headerEnd])) { line, first in
@@ -196,7 +205,7 @@ public final class WebArchiveRecordReader {
             let value = { trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])) }
             if equalsLower(key, "warc-type") { record.type = value().lowercased() }
             else if equalsLower(key, "content-length") { contentLength = Int64(value()) }
-            else if equalsLower(key, "warc-target-uri") { record.targetURI = stripAngles(value()) }
+            else if equalsLower(key, "warc-target-uri") { record.targetURI = cleanURI(value()) }
             else if equalsLower(key, "warc-date") { record.date = value() }
             else if equalsLower(key, "warc-record-id") { record.recordID = value() }
             else if equalsLower(key, "content-type") { record.contentType = value() }
@@ -245,7 +254,7 @@ public final class WebArchiveRecordReader {
         guard fields.count >= count, let size = Int64(fields[fields.count - 1]), size >= 0 else { return nil }
         let date = fields[fields.count - count + 2]
         guard date.count >= 8, date.allSatisfy(\.isNumber) else { return nil }
-        let url = fields[0...(fields.count - count)].joined(separator: " ")
+        let url = cleanURI(fields[0...(fields.count - count)].joined(separator: " "))
         return (url, String(date), String(fields[fields.count - count + 3]), size)
     }
 
@@ -335,7 +344,9 @@ func trimmed(_ bytes: UnsafeRawBufferPointer) -> String {
     return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
 }
 
-/// `<http://x/>` → `http://x/` (WARC/0.18 and wget write target URIs in angle brackets).
-func stripAngles(_ s: String) -> String {
-    s.hasPrefix("<") && s.hasSuffix(">") ? String(s.dropFirst().dropLast()) : s
+/// `<http://x/>` → `http://x/` (WARC/0.18 and wget write target URIs in angle brackets);
+/// spaces, invalid in a URI, become `%20` (as warcio writes them).
+func cleanURI(_ s: String) -> String {
+    let bare = s.hasPrefix("<") && s.hasSuffix(">") ? String(s.dropFirst().dropLast()) : s
+    return bare.contains(" ") ? bare.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "%20") : bare
 }
