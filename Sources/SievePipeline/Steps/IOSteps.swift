@@ -35,6 +35,17 @@ let ioInputs: [InputFormat] = [
     InputFormat(name: "wat", summary: "Common Crawl WAT: metadata JSON envelopes, with title and links", keys: archiveKeys) { params in
         try archiveReader(&params, records: ["metadata"])
     },
+    InputFormat(name: "wiki", summary: "MediaWiki XML dump (pages-articles, .bz2 or plain), wikitext as plain text",
+                keys: ["namespaces", "keep_wikitext", "max_page_bytes"]) { params in
+        let namespaces = try params.strings("namespaces") ?? ["0"]
+        return MediaWikiReader(
+            namespaces: Set(try namespaces.map {
+                guard let n = Int($0) else { throw params.location.error(key: "namespaces", "'\($0)' is not a namespace number") }
+                return n
+            }),
+            keepWikitext: try params.bool("keep_wikitext", default: false),
+            maxPageBytes: Int(try params.bytes("max_page_bytes", default: 64 << 20)))
+    },
 ]
 /// Steps of SieveIO.
 let ioSteps: [StepDefinition] = [
