@@ -58,3 +58,49 @@ int64_t sieve_icu_normalize(int form, const uint8_t *src, size_t src_length, uin
 }
 
 const char *sieve_icu_version(void) { return U_ICU_VERSION; }
+
+/* ---- charsets (readers) ---- */
+#include <string.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+
+int64_t sieve_icu_to_utf8(const char *charset, const uint8_t *src, size_t src_length, uint8_t *dst, size_t dst_capacity) {
+    if (src_length > INT32_MAX || dst_capacity > INT32_MAX) return -1;
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t n = ucnv_convert("UTF-8", charset, (char *)dst, (int32_t)dst_capacity, (const char *)src,
+                             (int32_t)src_length, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING || U_SUCCESS(status)) return n;
+    return -1;
+}
+
+int sieve_icu_charset_name(const char *label, char *name, size_t name_capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    UConverter *c = ucnv_open(label, &status);
+    if (U_FAILURE(status) || !c) return -1;
+    const char *canonical = ucnv_getName(c, &status);
+    int ok = U_SUCCESS(status) && canonical && strlen(canonical) < name_capacity;
+    if (ok) strcpy(name, canonical);
+    ucnv_close(c);
+    return ok ? 0 : -1;
+}
+
+int sieve_icu_detect_charset(const uint8_t *src, size_t src_length, char *name, size_t name_capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    UCharsetDetector *d = ucsdet_open(&status);
+    if (U_FAILURE(status)) return -1;
+    int32_t length = src_length > INT32_MAX ? INT32_MAX : (int32_t)src_length;
+    ucsdet_setText(d, (const char *)src, length, &status);
+    ucsdet_enableInputFilter(d, 1);
+    const UCharsetMatch *m = ucsdet_detect(d, &status);
+    int confidence = -1;
+    if (U_SUCCESS(status) && m) {
+        const char *found = ucsdet_getName(m, &status);
+        int32_t c = ucsdet_getConfidence(m, &status);
+        if (U_SUCCESS(status) && found && strlen(found) < name_capacity) {
+            strcpy(name, found);
+            confidence = c;
+        }
+    }
+    ucsdet_close(d);
+    return confidence;
+}

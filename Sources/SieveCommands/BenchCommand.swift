@@ -10,15 +10,22 @@ struct BenchCommand: ParsableCommand {
             Example: sieve bench ndjson --size 1GB
             Builds a JSONL file of the given size from real documents (repeated with new ids),
             then parses and re-serializes every line. Prints MB/s, docs/s and peak RSS.
+            Example: sieve bench warc --input /tmp/sieve-bench/docs.warc.gz (built by scripts/make-bench-warc)
+            Walks every record, then reads response records as documents; MB/s of record payload.
             """)
 
-    @Argument(help: "What to measure: ndjson.") var what: String
+    @Argument(help: "What to measure: ndjson, warc.") var what: String
     @Option(help: "Input JSONL file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
 
     func run() throws {
-        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson)") }
+        if what == "warc" {
+            guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
+            for result in try Benchmarks.warc(path: input) { print(result) }
+            return
+        }
+        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc)") }
         let path: String
         if let input {
             path = input

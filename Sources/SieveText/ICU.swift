@@ -40,3 +40,42 @@ public enum ICU {
         }
     }
 }
+
+// MARK: - Charsets
+
+extension ICU {
+    /// `bytes` in `charset` converted to UTF-8 (malformed input becomes U+FFFD), or nil if ICU
+    /// does not know the charset.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, charset: String) -> String? {
+        guard let source = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+            return charsetName(charset) == nil ? nil : ""
+        }
+        var capacity = bytes.count * 2 + 16
+        while true {
+            var needed = -1
+            let result = String(unsafeUninitializedCapacity: capacity) { dst in
+                let n = sieve_icu_to_utf8(charset, source, bytes.count, dst.baseAddress, dst.count)
+                needed = Int(n)
+                return n >= 0 && Int(n) <= dst.count ? Int(n) : 0
+            }
+            if needed < 0 { return nil }
+            if needed <= capacity { return result }
+            capacity = needed
+        }
+    }
+
+    /// ICU's canonical name for a charset label (`latin1` → `ISO-8859-1`), nil if unknown.
+    public static func charsetName(_ label: String) -> String? {
+        var name = [CChar](repeating: 0, count: 128)
+        guard sieve_icu_charset_name(label, &name, name.count) == 0 else { return nil }
+        return String(cString: name)
+    }
+
+    /// ICU's best guess at the charset of `bytes` and its confidence (0...100).
+    public static func detectCharset(_ bytes: UnsafeRawBufferPointer) -> (name: String, confidence: Int)? {
+        var name = [CChar](repeating: 0, count: 128)
+        let confidence = sieve_icu_detect_charset(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &name, name.count)
+        guard confidence >= 0 else { return nil }
+        return (String(cString: name), Int(confidence))
+    }
+}

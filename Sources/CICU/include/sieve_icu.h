@@ -26,4 +26,22 @@ int64_t sieve_icu_normalize(int form, const uint8_t *src, size_t src_length, uin
 /* The ICU version this was built against, e.g. "72.1". */
 const char *sieve_icu_version(void);
 
+/* ---- charsets (readers) ---- */
+
+/*
+ * Converts `src` in `charset` (any label ICU knows) to UTF-8 in `dst`; malformed bytes become
+ * U+FFFD. Returns the bytes the result needs (retry with a larger `dst` if it exceeds
+ * `dst_capacity`), or -1 for an unknown charset or an ICU error.
+ */
+int64_t sieve_icu_to_utf8(const char *charset, const uint8_t *src, size_t src_length, uint8_t *dst, size_t dst_capacity);
+
+/* ICU's canonical name for a charset label into `name` (NUL-terminated); 0, or -1 if unknown. */
+int sieve_icu_charset_name(const char *label, char *name, size_t name_capacity);
+
+/*
+ * Guesses the charset of `src` with ICU's detector (markup filtered out) into `name`.
+ * Returns the confidence 0...100, or -1 if nothing was detected.
+ */
+int sieve_icu_detect_charset(const uint8_t *src, size_t src_length, char *name, size_t name_capacity);
+
 #endif
