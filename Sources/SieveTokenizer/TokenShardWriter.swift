@@ -147,8 +147,8 @@ public enum TokenManifest {
     }
 
     /// Puts `shards` in the manifest of `directory` in place of the earlier shards of `prefix`,
-    /// holding a lock so that concurrent tasks do not lose each other's entries. Shards are
-    /// listed by file name.
+    /// holding a lock so that concurrent tasks do not lose each other's entries. Validation
+    /// shards are listed first, then the others, each by file name.
     public static func record(_ shards: [Shard], prefix: String, info: Info, directory: String) throws {
         try FileSystem.createDirectory(directory)
         let lockPath = directory + "/.manifest.lock"
@@ -167,7 +167,7 @@ public enum TokenManifest {
             all = existing.shards.filter { !$0.file.hasPrefix(prefix + "_val_") && !$0.file.hasPrefix(prefix + "_train_") }
         }
         all += shards
-        all.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        all.sort { ($0.split == "val") != ($1.split == "val") ? $0.split == "val" : $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
         try FileSystem.writeFile(path(directory), Array((JSONWriter.string(json(info, all)) + "\n").utf8))
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SieveCore
 import SieveIO
 import Testing
@@ -125,7 +128,7 @@ func base64Decode(_ text: String) -> [UInt8]? {
     }
 
     @Test func savesAndLoadsTheSameTokenizer() throws {
-        let path = "/tmp/sieve-test-\(getpid())-gpt2.json"
+        let path = scratch("gpt2.json")
         defer { FileSystem.remove(path) }
         try gpt2.save(path)
         let again = try Tokenizer.load(path)
@@ -138,7 +141,7 @@ func base64Decode(_ text: String) -> [UInt8]? {
     }
 
     @Test func rejectsWhatItCannotRead() throws {
-        let path = "/tmp/sieve-test-\(getpid())-wordpiece.json"
+        let path = scratch("wordpiece.json")
         defer { FileSystem.remove(path) }
         try FileSystem.writeFile(path, Array(#"{"model": {"type": "WordPiece", "vocab": {}}}"#.utf8))
         #expect(throws: SieveError.self) { try Tokenizer.load(path) }
@@ -182,7 +185,7 @@ func base64Decode(_ text: String) -> [UInt8]? {
         for (k, line) in lines.enumerated() where k + 1 < lines.count || !line.isEmpty {
             NDJSON.encode(Document(id: "\(k)", text: String(line) + (k + 1 < lines.count ? "\n" : "")), to: &jsonl)
         }
-        let path = "/tmp/sieve-test-\(getpid())-lines.jsonl"
+        let path = scratch("lines.jsonl")
         defer { FileSystem.remove(path) }
         try FileSystem.writeFile(path, jsonl)
         let fromJSONL = try trainer.train([path], corpus: TrainingCorpus(format: .jsonl), stats: &stats)
