@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
+        .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveIO"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
     ]

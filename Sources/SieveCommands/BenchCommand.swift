@@ -7,34 +7,45 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput and peak memory (build with -c release).",
         discussion: """
-            Example: sieve bench ndjson --size 1GB
-            Builds a JSONL file of the given size from real documents (repeated with new ids),
-            then parses and re-serializes every line. Prints MB/s, docs/s and peak RSS.
-            Example: sieve bench warc --input /tmp/sieve-bench/docs.warc.gz (built by scripts/make-bench-warc)
-            Walks every record, then reads response records as documents; MB/s of record payload.
+            sieve bench ndjson --size 1GB
+                builds a JSONL file of that size from real documents (repeated with new ids), then
+                parses and re-serializes every line
+            sieve bench warc --input /tmp/sieve-bench/docs.warc.gz   (built by scripts/make-bench-warc)
+                walks every record, then reads response records as documents; MB/s of record payload
+            sieve bench pii --size 256MB
+                the pii step over real documents
+            sieve bench read --input URL-OR-PATH
+                reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
+            Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc.") var what: String
-    @Option(help: "Input JSONL file (default: built from --source).") var input: String?
+    @Argument(help: "What to measure: ndjson, warc, pii, read.") var what: String
+    @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
 
     func run() throws {
-        if what == "warc" {
+        switch what {
+        case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
+        case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
+        case "warc":
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
             for result in try Benchmarks.warc(path: input) { print(result) }
-            return
+        case "read":
+            guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
+            print(try Benchmarks.read(source: input))
+        default:
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, pii, read)")
         }
-        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc)") }
-        let path: String
-        if let input {
-            path = input
-        } else {
-            guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
-            path = "/tmp/sieve-bench/ndjson-\(size).jsonl"
-            Log.info("building \(path) from \(source) …")
-            try Benchmarks.makeJSONL(from: source, to: path, bytes: bytes)
-        }
-        print(try Benchmarks.ndjson(path: path))
+    }
+
+    /// `--input`, or a JSONL file of `--size` built from `--source`.
+    private func jsonlInput() throws -> String {
+        if let input { return input }
+        guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
+        let path = "/tmp/sieve-bench/ndjson-\(size).jsonl"
+        Log.info("building \(path) from \(source) …")
+        try Benchmarks.makeJSONL(from: source, to: path, bytes: bytes)
+        return path
     }
 }
