@@ -54,6 +54,8 @@ public final class WebArchiveRecordReader {
     private var isARC: Bool?
     private var arcVersion = 1
     private var pending = 0
+    /// Whether the end of a truncated input was already counted with the record it cut.
+    private var truncationCounted = false
 
     /// Reads `stream`, decompressing it by content; `name` names it in warnings.
     public init(_ stream: ByteStream, name: String, limits: Limits = Limits()) throws {
@@ -89,7 +91,7 @@ public final class WebArchiveRecordReader {
                 skip("corrupt_gzip", gap.description, at: place(gap.outputOffset), stats: &stats)
             }
             guard try window.ensure(1) else {
-                if let truncation = window.truncation {
+                if let truncation = window.truncation, !truncationCounted {
                     skip("truncated_input", "\(truncation)", at: place(window.position), stats: &stats)
                 }
                 return nil
@@ -155,7 +157,9 @@ public final class WebArchiveRecordReader {
             // and the next record begins inside what was declared.
             let nextHeader = isARC! ? nil : window.find("\nWARC/", from: headerLength)
             let reason = nextHeader == nil ? "truncated_record" : "record_shorter_than_length"
-            try resynchronise(reason, "record declares \(contentLength) bytes, \(window.count - headerLength) present", from: start, stats: &stats)
+            let cause = window.truncation.map { " (\($0))" } ?? ""
+            truncationCounted = truncationCounted || (nextHeader == nil && window.truncation != nil)
+            try resynchronise(reason, "record declares \(contentLength) bytes, \(window.count - headerLength) present\(cause)", from: start, stats: &stats)
             return false
         }
         return true

@@ -46,6 +46,11 @@ let ioInputs: [InputFormat] = [
             keepWikitext: try params.bool("keep_wikitext", default: false),
             maxPageBytes: Int(try params.bytes("max_page_bytes", default: 64 << 20)))
     },
+    InputFormat(name: "tar", summary: "tar (any compression) or zip/WACZ of HTML, text, JSONL or WARC members, read in place",
+                keys: ["max_member_bytes"] + archiveKeys) { params in
+        TarReader(maxMemberBytes: try params.bytes("max_member_bytes", default: 64 << 20),
+                  warc: try archiveReader(&params, records: ["response"]))
+    },
 ]
 /// Steps of SieveIO.
 let ioSteps: [StepDefinition] = [
