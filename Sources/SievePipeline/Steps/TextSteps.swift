@@ -16,4 +16,17 @@ let textSteps: [StepDefinition] = [
         options.maxDepth = try params.int("max_depth", default: options.maxDepth, range: 16...100_000)
         return ExtractStage(options: options)
     },
+    StepDefinition(
+        name: "normalize", summary: "Unicode clean-up (ICU): NFC/NFKC, controls, invisible formatting, whitespace, mojibake",
+        keys: ["form", "mojibake", "controls", "invisible", "whitespace"]
+    ) { params, _ in
+        var options = TextNormalizer.Options()
+        let form = try params.choice("form", ICU.NormalizationForm.allCases.map(\.rawValue) + ["none"], default: "nfc")
+        options.form = ICU.NormalizationForm(rawValue: form)
+        options.repairMojibake = try params.bool("mojibake", default: true)
+        options.removeControls = try params.bool("controls", default: true)
+        options.removeInvisible = try params.bool("invisible", default: true)
+        options.collapseWhitespace = try params.bool("whitespace", default: true)
+        return NormalizeStage(options: options)
+    },
 ]
