@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SieveCore
+import SieveIO
 import SieveText
 
 /// Steps of SieveText: extraction, normalization, language identification.
@@ -29,4 +33,43 @@ let textSteps: [StepDefinition] = [
         options.collapseWhitespace = try params.bool("whitespace", default: true)
         return NormalizeStage(options: options)
     },
+    StepDefinition(
+        name: "language", summary: "language identification: metadata.language, language_score; keeps languages by score",
+        keys: ["keep", "min_score", "model", "max_chars"]
+    ) { params, _ in
+        let keep = Set(try params.strings("keep") ?? [])
+        let minScore = try params.double("min_score", default: 0, range: 0...1)
+        var model = try LanguageModels.load(try params.string("model", default: LanguageModels.defaultPath))
+        model.maxCharacters = try params.int("max_chars", default: model.maxCharacters, range: 1...Int.max)
+        let unknown = keep.subtracting(model.languages)
+        guard unknown.isEmpty else {
+            throw params.location.error(key: "keep", "unknown language(s) \(unknown.sorted().joined(separator: ", ")) (the model knows \(model.languages.joined(separator: ", ")))")
+        }
+        return LanguageFilter(model: model, keep: keep, minScore: minScore)
+    },
 ]
+
+/// Language models on disk.
+enum LanguageModels {
+    static let defaultPath = "models/langid.tsv.gz"
+
+    /// Loads `path` (any compression); a relative path not found here is looked for beside the
+    /// executable and up to four folders above it (so `.build/release/sieve` finds the repository's `models/`).
+    static func load(_ path: String) throws -> LanguageModel {
+        try LanguageModel(tsv: try Compression.open(resolve(path)).readAll())
+    }
+
+    static func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") || FileSystem.exists(path) { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return path }
+        var dir = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for _ in 0..<5 {
+            guard let slash = dir.lastIndex(of: "/") else { break }
+            dir = String(dir[..<slash])
+            if FileSystem.exists(dir + "/" + path) { return dir + "/" + path }
+        }
+        return path
+    }
+}
