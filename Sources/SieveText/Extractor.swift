@@ -52,7 +52,7 @@ public struct Extractor: Sendable {
             html = String(decoding: html.utf8.prefix(options.maxHTMLBytes), as: UTF8.self)
             capped = true
         }
-        guard let document = HTMLDocument(html: html) else { return nil }
+        guard let document = HTMLDocument(html: html, unlimitedDepth: true) else { return nil }
         let tree = document.tree(maxDepth: options.maxDepth)
         var walker = ContentWalker(tree: tree, options: options)
         let text = walker.mainText()
@@ -132,11 +132,11 @@ struct ContentWalker {
         case .text, .html, .body:
             return false
         case .script, .style, .noscript, .template, .head, .svg, .math, .canvas, .iframe, .embed, .object,
-             .select, .option, .textarea, .button, .input, .dialog, .audio, .video, .map, .picture, .title:
+             .select, .option, .textarea, .button, .input, .dialog, .audio, .video, .map, .picture, .title, .nav, .footer:
             return true
         case .table where !options.tables:
             return true
-        case .nav, .aside, .footer, .menu, .form:
+        case .aside, .menu, .form:
             return share < 0.5
         case .header:
             return share < 0.5 && !inside(i, .article)

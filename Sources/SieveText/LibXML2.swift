@@ -9,10 +9,12 @@ public final class HTMLDocument {
     private let document: htmlDocPtr
 
     /// Parses UTF-8 HTML. Returns nil for input libxml2 cannot make a tree of (empty input).
-    public init?(html: String) {
+    /// `unlimitedDepth` lifts libxml2's nesting limit (256), which otherwise ends the parse at the
+    /// first element nested deeper; the caller then caps depth itself (`tree(maxDepth:)`).
+    public init?(html: String, unlimitedDepth: Bool = false) {
         var html = html
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | (unlimitedDepth ? XML_PARSE_HUGE.rawValue : 0))
         let parsed = html.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) {
                 htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), nil, "UTF-8", options)
