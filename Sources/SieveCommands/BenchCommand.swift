@@ -8,17 +8,24 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure throughput and peak memory (build with -c release).",
         discussion: """
             Example: sieve bench ndjson --size 1GB
-            Builds a JSONL file of the given size from real documents (repeated with new ids),
+            sieve bench extract [--input /tmp/sieve-bench/extraction.jsonl]: main-text extraction of HTML
+            documents on one core (build the input with scripts/build-extraction-bench).
+            ndjson: builds a JSONL file of the given size from real documents (repeated with new ids),
             then parses and re-serializes every line. Prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson.") var what: String
+    @Argument(help: "What to measure: ndjson, extract.") var what: String
     @Option(help: "Input JSONL file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-sample.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
 
     func run() throws {
-        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson)") }
+        if what == "extract" {
+            // Input: HTML documents as NDJSON, built by scripts/build-extraction-bench.
+            print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
+            return
+        }
+        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, extract)") }
         let path: String
         if let input {
             path = input

@@ -2,7 +2,7 @@ import SieveCore
 /// Main-content extraction: HTML in, the article's plain text out, one paragraph, heading, list
 /// item or table row per line, boilerplate left behind.
 ///
-/// The page is parsed by libxml2's HTML parser (`HTMLDocument`) and flattened (`HTMLTree`).
+/// The page is parsed by libxml2's HTML parser straight into a flat `HTMLTree` (SAX, no DOM).
 /// Then, after Arc90 Readability (Kohlschütter et al. 2010's "Boilerplate detection using
 /// shallow text features" for the link-density rule, and trafilatura's cleaning lists for what
 /// to remove):
@@ -52,8 +52,7 @@ public struct Extractor: Sendable {
             html = String(decoding: html.utf8.prefix(options.maxHTMLBytes), as: UTF8.self)
             capped = true
         }
-        guard let document = HTMLDocument(html: html, unlimitedDepth: true) else { return nil }
-        let tree = document.tree(maxDepth: options.maxDepth)
+        guard let tree = HTMLTree.parse(html: html, maxDepth: options.maxDepth) else { return nil }
         var walker = ContentWalker(tree: tree, options: options)
         let text = walker.mainText()
         return Result(text: text, title: walker.title(), capped: capped || tree.truncatedDepth)

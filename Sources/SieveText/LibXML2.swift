@@ -9,12 +9,10 @@ public final class HTMLDocument {
     private let document: htmlDocPtr
 
     /// Parses UTF-8 HTML. Returns nil for input libxml2 cannot make a tree of (empty input).
-    /// `unlimitedDepth` lifts libxml2's nesting limit (256), which otherwise ends the parse at the
-    /// first element nested deeper; the caller then caps depth itself (`tree(maxDepth:)`).
-    public init?(html: String, unlimitedDepth: Bool = false) {
+    public init?(html: String) {
         var html = html
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | (unlimitedDepth ? XML_PARSE_HUGE.rawValue : 0))
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let parsed = html.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) {
                 htmlReadMemory($0.baseAddress, Int32(clamping: $0.count), nil, "UTF-8", options)
@@ -78,120 +76,144 @@ public struct HTMLNode {
 
 // MARK: - Extraction helpers
 
-extension HTMLDocument {
-    /// The page as an `HTMLTree`: elements, text and the attributes the extractor reads, in
-    /// document order. Walks iteratively (no recursion), so any nesting depth is safe; elements
-    /// nested deeper than `maxDepth` are kept as text only (`truncatedDepth`).
-    public func tree(maxDepth: Int = 512) -> HTMLTree {
-        var tree = HTMLTree()
-        guard let root = xmlDocGetRootElement(document) else { return tree }
-        var tags: [UnsafeRawPointer: HTMLTag] = [:]
-        var attributeKinds: [UnsafeRawPointer: AttributeKind] = [:]
-        var open: [Int32] = []  // the elements whose end is not yet known
-        var node: xmlNodePtr? = root
-        var depth = 0
-
-        func closeTo(_ depth: Int) {
-            while open.count > depth { tree.end[Int(open.removeLast())] = Int32(tree.tag.count) }
-        }
-
-        while let current = node {
-            var descend = false
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                closeTo(depth)
-                let tag: HTMLTag
-                if let name = current.pointee.name {
-                    let key = UnsafeRawPointer(name)
-                    if let known = tags[key] { tag = known } else {
-                        tag = HTMLTag(name: String(cString: name))
-                        tags[key] = tag
-                    }
-                } else {
-                    tag = .other
+extension HTMLTree {
+    /// Parses UTF-8 HTML with libxml2's HTML parser (tolerant, as `HTMLDocument`) straight into an
+    /// `HTMLTree` through its SAX interface: no libxml2 tree is built or freed, which halves the
+    /// cost. libxml2's nesting limit is lifted (`XML_PARSE_HUGE`, or the parse would stop at the
+    /// first element nested 256 deep); elements deeper than `maxDepth` are dropped, their text kept
+    /// (`truncatedDepth`). Returns nil for empty input.
+    public static func parse(html: String, maxDepth: Int = 256) -> HTMLTree? {
+        var html = html
+        guard !html.isEmpty else { return nil }
+        let builder = HTMLTreeBuilder(maxDepth: maxDepth)
+        html.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                guard let context = htmlCreateMemoryParserCtxt(chars.baseAddress, Int32(clamping: chars.count)) else { return }
+                defer { htmlFreeParserCtxt(context) }
+                // The text is UTF-8 already (without this, libxml2 falls back to Latin-1).
+                context.pointee.charset = Int32(XML_CHAR_ENCODING_UTF8.rawValue)
+                _ = htmlCtxtUseOptions(context, Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+                    | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+                    | XML_PARSE_HUGE.rawValue))
+                guard let sax = context.pointee.sax else { return }
+                // libxml2's handler builds a tree; ours fills the builder (errors stay silent: no error callbacks).
+                sax.pointee = htmlSAXHandler()
+                sax.pointee.startElement = { ctx, name, attributes in
+                    guard let ctx, let name else { return }
+                    Unmanaged<HTMLTreeBuilder>.fromOpaque(ctx).takeUnretainedValue().start(name, attributes)
                 }
-                let index = Int32(tree.tag.count)
-                tree.tag.append(tag)
-                tree.end.append(index + 1)
-                tree.start.append(Int32(tree.attributes.count))
-                var hidden = false
-                var attribute = current.pointee.properties
-                while let a = attribute {
-                    defer { attribute = a.pointee.next }
-                    guard let name = a.pointee.name else { continue }
-                    let key = UnsafeRawPointer(name)
-                    let kind = attributeKinds[key] ?? {
-                        let k = AttributeKind(String(cString: name))
-                        attributeKinds[key] = k
-                        return k
-                    }()
-                    if kind == .ignored { continue }
-                    if kind == .hidden { hidden = true; continue }
-                    guard let value = a.pointee.children?.pointee.content else { continue }
-                    switch kind {
-                    case .label:
-                        if tree.attributes.count > Int(tree.start[Int(index)]) { tree.attributes.append(32) }
-                        var p = value
-                        while p.pointee != 0 {
-                            let c = p.pointee
-                            tree.attributes.append(c >= 65 && c <= 90 ? c + 32 : c)
-                            p += 1
-                        }
-                    case .ariaHidden:
-                        if value.pointee == UInt8(ascii: "t") { hidden = true }
-                    case .style:
-                        hidden = hidden || styleHides(value)
-                    case .ignored, .hidden:
-                        break
-                    }
+                sax.pointee.endElement = { ctx, _ in
+                    guard let ctx else { return }
+                    Unmanaged<HTMLTreeBuilder>.fromOpaque(ctx).takeUnretainedValue().end()
                 }
-                tree.stop.append(Int32(tree.attributes.count))
-                tree.hidden.append(hidden)
-                if current.pointee.children != nil {
-                    if depth < maxDepth {
-                        open.append(index)
-                        descend = true
-                    } else {
-                        tree.truncatedDepth = true
-                        appendText(of: current, to: &tree)
-                    }
+                let characters: charactersSAXFunc = { ctx, text, length in
+                    guard let ctx, let text, length > 0 else { return }
+                    Unmanaged<HTMLTreeBuilder>.fromOpaque(ctx).takeUnretainedValue().characters(text, Int(length))
                 }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                closeTo(depth)
-                if let content = current.pointee.content {
-                    let index = Int32(tree.tag.count)
-                    tree.tag.append(.text)
-                    tree.end.append(index + 1)
-                    tree.start.append(Int32(tree.text.count))
-                    var p = content
-                    while p.pointee != 0 { tree.text.append(p.pointee); p += 1 }
-                    tree.stop.append(Int32(tree.text.count))
-                    tree.hidden.append(false)
-                }
-            default:
-                break
-            }
-            // Next node in document order.
-            if descend, let child = current.pointee.children {
-                node = child
-                depth += 1
-                continue
-            }
-            var up: xmlNodePtr? = current
-            node = nil
-            while let u = up {
-                if let next = u.pointee.next { node = next; break }
-                if depth == 0 { break }
-                up = u.pointee.parent
-                depth -= 1
-                if up == root.pointee.parent { break }
+                sax.pointee.characters = characters
+                sax.pointee.ignorableWhitespace = characters
+                sax.pointee.cdataBlock = characters
+                context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+                _ = htmlParseDocument(context)
             }
         }
-        closeTo(0)
+        return builder.finish()
+    }
+}
+
+/// Receives libxml2's SAX events and appends to an `HTMLTree`.
+private final class HTMLTreeBuilder {
+    var tree = HTMLTree()
+    let maxDepth: Int
+    var open: [Int32] = []  // the elements whose end is not yet known
+    var skipped = 0  // open elements below the depth cap, not in the tree
+    var inText = false  // the last event was text: more text extends that node
+    var tags: [UnsafeRawPointer: HTMLTag] = [:]  // libxml2 interns names: one lookup per name and page
+    var attributeKinds: [UnsafeRawPointer: AttributeKind] = [:]
+
+    init(maxDepth: Int) { self.maxDepth = maxDepth }
+
+    func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        inText = false
+        if open.count >= maxDepth || skipped > 0 {
+            skipped += 1
+            tree.truncatedDepth = true
+            return
+        }
+        let key = UnsafeRawPointer(name)
+        let tag = tags[key] ?? {
+            let t = HTMLTag(name: String(cString: name))
+            tags[key] = t
+            return t
+        }()
+        let index = Int32(tree.tag.count)
+        tree.tag.append(tag)
+        tree.end.append(index + 1)
+        tree.start.append(Int32(tree.attributes.count))
+        var hidden = false
+        var k = 0
+        while let attributes, let attributeName = attributes[k] {
+            let value = attributes[k + 1]
+            k += 2
+            let nameKey = UnsafeRawPointer(attributeName)
+            let kind = attributeKinds[nameKey] ?? {
+                let a = AttributeKind(String(cString: attributeName))
+                attributeKinds[nameKey] = a
+                return a
+            }()
+            switch kind {
+            case .ignored: break
+            case .hidden: hidden = true
+            case .label:
+                guard var p = value else { break }
+                if tree.attributes.count > Int(tree.start[Int(index)]) { tree.attributes.append(32) }
+                while p.pointee != 0 {
+                    let c = p.pointee
+                    tree.attributes.append(c >= 65 && c <= 90 ? c + 32 : c)
+                    p += 1
+                }
+            case .ariaHidden:
+                if value?.pointee == UInt8(ascii: "t") { hidden = true }
+            case .style:
+                if let value, styleHides(value) { hidden = true }
+            }
+        }
+        tree.stop.append(Int32(tree.attributes.count))
+        tree.hidden.append(hidden)
+        open.append(index)
+    }
+
+    func end() {
+        inText = false
+        if skipped > 0 { skipped -= 1; return }
+        guard let index = open.popLast() else { return }
+        tree.end[Int(index)] = Int32(tree.tag.count)
+    }
+
+    func characters(_ text: UnsafePointer<xmlChar>, _ length: Int) {
+        let buffer = UnsafeBufferPointer(start: text, count: length)
+        // Text right after text (libxml2 delivers long runs in pieces) extends that node.
+        if inText {
+            tree.text.append(contentsOf: buffer)
+            tree.stop[tree.stop.count - 1] = Int32(tree.text.count)
+            return
+        }
+        let index = Int32(tree.tag.count)
+        tree.tag.append(.text)
+        tree.end.append(index + 1)
+        tree.start.append(Int32(tree.text.count))
+        tree.text.append(contentsOf: buffer)
+        tree.stop.append(Int32(tree.text.count))
+        tree.hidden.append(false)
+        inText = true
+    }
+
+    func finish() -> HTMLTree {
+        while let index = open.popLast() { tree.end[Int(index)] = Int32(tree.tag.count) }
         return tree
     }
 
-    private enum AttributeKind {
+    enum AttributeKind {
         case ignored, label, hidden, ariaHidden, style
 
         init(_ name: String) {
@@ -207,7 +229,7 @@ extension HTMLDocument {
 }
 
 /// Whether an inline style says `display: none` or `visibility: hidden`.
-private func styleHides(_ value: UnsafeMutablePointer<xmlChar>) -> Bool {
+private func styleHides(_ value: UnsafePointer<xmlChar>) -> Bool {
     var squeezed: [UInt8] = []
     var p = value
     while p.pointee != 0, squeezed.count < 512 {
@@ -217,20 +239,6 @@ private func styleHides(_ value: UnsafeMutablePointer<xmlChar>) -> Bool {
     }
     return squeezed.contains(subsequence: Array("display:none".utf8))
         || squeezed.contains(subsequence: Array("visibility:hidden".utf8))
-}
-
-/// The text below an element cut off by the depth cap, as one text node.
-private func appendText(of node: xmlNodePtr, to tree: inout HTMLTree) {
-    guard let value = xmlNodeGetContent(node) else { return }
-    defer { sieve_xmlFree(value) }
-    let index = Int32(tree.tag.count)
-    tree.tag.append(.text)
-    tree.end.append(index + 1)
-    tree.start.append(Int32(tree.text.count))
-    var p = value
-    while p.pointee != 0 { tree.text.append(p.pointee); p += 1 }
-    tree.stop.append(Int32(tree.text.count))
-    tree.hidden.append(false)
 }
 
 extension [UInt8] {
