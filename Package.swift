@@ -53,5 +53,7 @@ let package = Package(
         .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveIO"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
+
+        .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
     ]
 )

@@ -12,6 +12,8 @@ struct BenchCommand: ParsableCommand {
                 parses and re-serializes every line
             sieve bench warc --input /tmp/sieve-bench/docs.warc.gz   (built by scripts/make-bench-warc)
                 walks every record, then reads response records as documents; MB/s of record payload
+            sieve bench extract [--input /tmp/sieve-bench/extraction.jsonl]   (built by scripts/build-extraction-bench)
+                main-text extraction of HTML documents on one core
             sieve bench pii --size 256MB
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
@@ -19,7 +21,7 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, pii, read.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, pii, read.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
@@ -28,6 +30,7 @@ struct BenchCommand: ParsableCommand {
         switch what {
         case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
         case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
+        case "extract": print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
         case "warc":
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
             for result in try Benchmarks.warc(path: input) { print(result) }
@@ -35,7 +38,7 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, pii, read)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pii, read)")
         }
     }
 

@@ -13,7 +13,7 @@ public struct JSONLReader: DocumentReader {
     public init(provenance: Bool = false) { self.provenance = provenance }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
-        let file: ByteStream = path == "-" ? FileStream(standardInput: ()) : try FileStream(path: path)
+        let file: ByteStream = try Compression.openRaw(path)
         try read(file, name: path, stats: &stats, emit: emit)
     }
 

@@ -42,7 +42,7 @@ public struct WARCReader: DocumentReader, Sendable {
     }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
-        let stream: ByteStream = path == "-" ? FileStream(standardInput: ()) : try FileStream(path: path)
+        let stream: ByteStream = try Compression.openRaw(path)
         try read(stream, name: path, stats: &stats, emit: emit)
     }
 
