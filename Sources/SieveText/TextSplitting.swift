@@ -146,12 +146,13 @@ public enum PythonText {
 /// Splits text into words the way the filters count them: ICU word boundaries (UAX #29, with
 /// ICU's dictionaries for Chinese, Japanese, Thai, Khmer, ...), segments of whitespace dropped.
 ///
-/// datatrove 0.10 splits English with spaCy's rule-based tokenizer (`spacy.blank("en")`). Four
+/// datatrove 0.10 splits English with spaCy's rule-based tokenizer (`spacy.blank("en")`). Five
 /// adjustments bring ICU's segments close to it (docs/filters.md measures what remains):
 /// - a run of periods is one token (`...`);
 /// - a period stays on the word before it when spaCy keeps it there: its abbreviations
 ///   (`Mr.`, `e.g.`, `a.m.`, single letters) and a capital not preceded by a capital
 ///   (`U.S.A.`, `I.`), but not `IBM.`;
+/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00` and `@user`;
 /// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
 /// - a whitespace-delimited chunk starting with `http://`, `https://` or `www.` is one token
 ///   (trailing punctuation split off).
@@ -201,12 +202,18 @@ public final class WordSplitter {
                 continue
             }
             let letters = status[k] >= 200 && status[k] < 300
+            let number = status[k] >= 100 && status[k] < 200
             k += 1
             defer { start = end }
             if Self.isSpace(bytes, start, end) { continue }
             if end - start == 1, bytes[start] == 0x2E, let previous = ranges.last, previous.upperBound == start,
                Self.keepsPeriod(bytes, previous) {
                 ranges[ranges.count - 1] = previous.lowerBound..<end
+                continue
+            }
+            if let previous = ranges.last, previous.upperBound == start, Self.glues(bytes, ranges, start, end, number: number) {
+                if bytes[previous.lowerBound] != 0x40, bytes[previous.lowerBound] != 0x2D { ranges.removeLast() }
+                ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<end
                 continue
             }
             if letters, let clitic = Self.cliticLength(bytes, start, end) {
@@ -243,6 +250,23 @@ public final class WordSplitter {
         let scalars = Array(word.unicodeScalars.suffix(2))
         guard let last = scalars.last, last.properties.isUppercase else { return false }
         return scalars.count == 1 || !scalars[0].properties.isUppercase
+    }
+
+    /// Whether spaCy keeps segment `start..<end` on the tokens before it (attached, no space): a
+    /// run of hyphens (`--`), a number after `digits/` or `digits:` (`2015/01/30`, `15:00`), a word
+    /// after an `@` that starts a chunk (`@user`).
+    private static func glues(_ b: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], _ start: Int, _ end: Int,
+                              number: Bool) -> Bool {
+        let previous = ranges[ranges.count - 1]
+        if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } }
+        guard previous.count == 1 else { return false }
+        let mark = b[previous.lowerBound]
+        if mark == 0x40 {
+            return !number && (previous.lowerBound == 0 || b[previous.lowerBound - 1] <= 0x20)
+        }
+        guard number, mark == 0x2F || mark == 0x3A, ranges.count >= 2 else { return false }
+        let before = ranges[ranges.count - 2]
+        return before.upperBound == previous.lowerBound && (0x30...0x39).contains(b[before.upperBound - 1])
     }
 
     /// spaCy 3.8's English tokenizer exceptions that end in a period, without it.
