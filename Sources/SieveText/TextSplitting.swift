@@ -146,13 +146,15 @@ public enum PythonText {
 /// Splits text into words the way the filters count them: ICU word boundaries (UAX #29, with
 /// ICU's dictionaries for Chinese, Japanese, Thai, Khmer, ...), segments of whitespace dropped.
 ///
-/// datatrove 0.10 splits English with spaCy's rule-based tokenizer (`spacy.blank("en")`). Five
+/// datatrove 0.10 splits English with spaCy's rule-based tokenizer (`spacy.blank("en")`). These
 /// adjustments bring ICU's segments close to it (docs/filters.md measures what remains):
 /// - a run of periods is one token (`...`);
 /// - a period stays on the word before it when spaCy keeps it there: its abbreviations
 ///   (`Mr.`, `e.g.`, `a.m.`, single letters) and a capital not preceded by a capital
 ///   (`U.S.A.`, `I.`), but not `IBM.`;
 /// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00` and `@user`;
+/// - underscores around a word (`_word_`) and a period between a lowercase and an uppercase
+///   letter (`org.apache.Foo`) are split off;
 /// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
 /// - a whitespace-delimited chunk starting with `http://`, `https://` or `www.` is one token
 ///   (trailing punctuation split off).
@@ -211,9 +213,14 @@ public final class WordSplitter {
                 ranges[ranges.count - 1] = previous.lowerBound..<end
                 continue
             }
-            if let previous = ranges.last, previous.upperBound == start, Self.glues(bytes, ranges, start, end, number: number) {
-                if bytes[previous.lowerBound] != 0x40, bytes[previous.lowerBound] != 0x2D { ranges.removeLast() }
+            if let previous = ranges.last, previous.upperBound == start,
+               let tokens = Self.glue(bytes, ranges, start, end, number: number) {
+                ranges.removeLast(tokens - 1)
                 ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<end
+                continue
+            }
+            if letters, Self.splitsInside(bytes, start, end) {
+                Self.appendPieces(bytes, start, end, to: &ranges)
                 continue
             }
             if letters, let clitic = Self.cliticLength(bytes, start, end) {
@@ -252,21 +259,60 @@ public final class WordSplitter {
         return scalars.count == 1 || !scalars[0].properties.isUppercase
     }
 
-    /// Whether spaCy keeps segment `start..<end` on the tokens before it (attached, no space): a
-    /// run of hyphens (`--`), a number after `digits/` or `digits:` (`2015/01/30`, `15:00`), a word
-    /// after an `@` that starts a chunk (`@user`).
-    private static func glues(_ b: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], _ start: Int, _ end: Int,
-                              number: Bool) -> Bool {
+    /// How many tokens before segment `start..<end` (attached, no space) spaCy keeps it with, if
+    /// any: a run of hyphens (`--`), a word after an `@` that starts a chunk (`@user`), a number
+    /// after `digits/` or `digits:` (`2015/01/30`, `15:00`) or after `letters-` (`A-1`).
+    private static func glue(_ b: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], _ start: Int, _ end: Int,
+                             number: Bool) -> Int? {
         let previous = ranges[ranges.count - 1]
-        if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } }
-        guard previous.count == 1 else { return false }
-        let mark = b[previous.lowerBound]
-        if mark == 0x40 {
-            return !number && (previous.lowerBound == 0 || b[previous.lowerBound - 1] <= 0x20)
+        let last = b[previous.upperBound - 1]
+        let afterLetter = last | 0x20 >= 0x61 && last | 0x20 <= 0x7A
+        if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } ? 1 : nil }
+        if number, b[start] == 0x2D, afterLetter { return 1 }
+        guard previous.count == 1 else { return nil }
+        if last == 0x40 {
+            return !number && (previous.lowerBound == 0 || b[previous.lowerBound - 1] <= 0x20) ? 1 : nil
         }
-        guard number, mark == 0x2F || mark == 0x3A, ranges.count >= 2 else { return false }
+        guard number, last == 0x2F || last == 0x3A || last == 0x2D, ranges.count >= 2 else { return nil }
         let before = ranges[ranges.count - 2]
-        return before.upperBound == previous.lowerBound && (0x30...0x39).contains(b[before.upperBound - 1])
+        guard before.upperBound == previous.lowerBound else { return nil }
+        let digit = b[before.upperBound - 1]
+        let ok = last == 0x2D ? digit | 0x20 >= 0x61 && digit | 0x20 <= 0x7A : (0x30...0x39).contains(digit)
+        return ok ? 2 : nil
+    }
+
+    /// Whether spaCy splits a letter segment that ICU keeps whole: underscores at its ends
+    /// (`_word_`), or a period between a lowercase and an uppercase letter (`org.apache.Foo`).
+    private static func splitsInside(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if b[start] == 0x5F || b[end - 1] == 0x5F { return true }
+        var i = start + 1
+        while i < end - 1 {
+            if b[i] == 0x2E, (0x61...0x7A).contains(b[i - 1]), (0x41...0x5A).contains(b[i + 1]) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The pieces of a segment that `splitsInside`: each end underscore alone, and the parts
+    /// around each lowercase-period-uppercase period (the period alone).
+    private static func appendPieces(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to ranges: inout [Range<Int>]) {
+        var start = start
+        var end = end
+        var tail = 0
+        while start < end, b[start] == 0x5F { ranges.append(start..<(start + 1)); start += 1 }
+        while end > start, b[end - 1] == 0x5F { end -= 1; tail += 1 }
+        var piece = start
+        var i = start + 1
+        while i < end - 1 {
+            if b[i] == 0x2E, (0x61...0x7A).contains(b[i - 1]), (0x41...0x5A).contains(b[i + 1]) {
+                ranges.append(piece..<i)
+                ranges.append(i..<(i + 1))
+                piece = i + 1
+            }
+            i += 1
+        }
+        if piece < end { ranges.append(piece..<end) }
+        for k in 0..<tail { ranges.append((end + k)..<(end + k + 1)) }
     }
 
     /// spaCy 3.8's English tokenizer exceptions that end in a period, without it.
@@ -277,24 +323,42 @@ public final class WordSplitter {
         Sept St Tenn Va Wash Wis a a.m b c co d e e.g f g h i i.e j k l m n o p p.m q r s t u v v.s vs w x y z ä ö ü
         """.split(separator: " ").map(String.init))
 
-    /// The byte length of an English clitic ending a letter segment (`n't`, `'s`, `'re`, …, with
-    /// ' or ’), if letters come before it.
+    /// The byte length of an English clitic ending a letter segment, with ' or ’, where spaCy
+    /// splits it off: `'s` after any word, the others after the words of its exceptions
+    /// (`do` `n't`, `we` `'re`; not `warn't` or `John'll`).
     private static func cliticLength(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        for clitic in clitics where end - start > clitic.count {
+        for (clitic, bases) in clitics where end - start > clitic.count {
             var matches = true
-            for (k, c) in clitic.enumerated() where b[end - clitic.count + k] | (c >= 0x61 ? 0x20 : 0) != c {
+            for (k, c) in clitic.enumerated() where b[end - clitic.count + k] | (c >= 0x61 && c <= 0x7A ? 0x20 : 0) != c {
                 matches = false
                 break
             }
-            if matches { return clitic.count }
+            guard matches else { continue }
+            if bases.isEmpty { return clitic.count }
+            let base = String(decoding: b[start..<(end - clitic.count)], as: UTF8.self).lowercased()
+            return bases.contains(base) ? clitic.count : nil
         }
         return nil
     }
 
-    private static let clitics: [[UInt8]] = [
-        "n't", "n\u{2019}t", "'s", "\u{2019}s", "'m", "\u{2019}m", "'d", "\u{2019}d",
-        "'re", "\u{2019}re", "'ve", "\u{2019}ve", "'ll", "\u{2019}ll",
-    ].map { Array($0.utf8) }
+    /// spaCy 3.8's English clitic exceptions: the clitic (both apostrophes) and the words it
+    /// splits from (empty: any word, by its suffix rule).
+    private static let clitics: [([UInt8], Set<String>)] = {
+        let table: [(String, String)] = [
+            ("n't", "ai are ca could dare did do does had has have is may might must need ought sha should was were wo would"),
+            ("'s", ""),
+            ("'m", "i"),
+            ("'d", "he how i it she that there these they this those we what when where who why you"),
+            ("'ll", "he how i it she that there these they this those we what when where who why you"),
+            ("'re", "how there these they those we what when where who why you"),
+            ("'ve", "could how i might must not should there these they those we what when where who why would you"),
+        ]
+        return table.flatMap { clitic, bases in
+            let set = Set(bases.split(separator: " ").map(String.init))
+            let curly = clitic.unicodeScalars.map { $0 == "'" ? "\u{2019}" : String($0) }.joined()
+            return [(Array(clitic.utf8), set), (Array(curly.utf8), set)]
+        }
+    }()
 
     /// The end of a URL starting at `start` (`http://`, `https://`, `www.`), trailing punctuation excluded.
     private static func urlEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
