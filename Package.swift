@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
         .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive", "CCurl"], swiftSettings: hot),
         .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
-        .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
+        .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveTokenizer", dependencies: ["SieveCore", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"], swiftSettings: hot),
@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
-        .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveIO"]),
+        .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveText", "SieveIO"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
 

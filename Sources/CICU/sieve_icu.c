@@ -104,3 +104,38 @@ int sieve_icu_detect_charset(const uint8_t *src, size_t src_length, char *name, 
     ucsdet_close(d);
     return confidence;
 }
+
+/* ---- word breaks (filters) ---- */
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+
+/* One word-break iterator per thread, reopened only when the locale changes. */
+static _Thread_local UBreakIterator *word_iterator = NULL;
+static _Thread_local char word_locale[32] = "";
+
+int64_t sieve_icu_word_breaks(const char *locale, const uint8_t *src, size_t src_length,
+                              int32_t *bounds, int32_t *status, size_t capacity) {
+    if (src_length > INT32_MAX) return -1;
+    UErrorCode error = U_ZERO_ERROR;
+    if (!word_iterator || strncmp(word_locale, locale, sizeof word_locale) != 0) {
+        if (word_iterator) ubrk_close(word_iterator);
+        word_iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &error);
+        if (U_FAILURE(error)) { word_iterator = NULL; return -1; }
+        strncpy(word_locale, locale, sizeof word_locale - 1);
+    }
+    UText text = UTEXT_INITIALIZER;
+    utext_openUTF8(&text, (const char *)src, (int64_t)src_length, &error);
+    ubrk_setUText(word_iterator, &text, &error);
+    if (U_FAILURE(error)) { utext_close(&text); return -1; }
+    int64_t count = 0;
+    for (int32_t b = ubrk_next(word_iterator); b != UBRK_DONE; b = ubrk_next(word_iterator)) {
+        if ((size_t)count < capacity) {
+            bounds[count] = b;
+            status[count] = ubrk_getRuleStatus(word_iterator);
+        }
+        count++;
+    }
+    utext_close(&text);
+    return count;
+}

@@ -79,3 +79,29 @@ extension ICU {
         return (String(cString: name), Int(confidence))
     }
 }
+
+// MARK: - Word breaks
+
+extension ICU {
+    /// Word boundaries (UAX #29 with ICU's dictionaries for scripts written without spaces) of
+    /// UTF-8 `text` under `locale`. Fills `ends` with the UTF-8 offset where each segment ends and
+    /// `status` with ICU's rule status for it (below 100: spaces and punctuation; 100s numbers;
+    /// 200s letters; 300s kana; 400s ideographs), growing them as needed (they are reused between
+    /// calls), and returns the number of segments; 0 on an ICU error.
+    public static func wordBreaks(_ text: UnsafeBufferPointer<UInt8>, locale: String,
+                                  ends: inout [Int32], status: inout [Int32]) -> Int {
+        if ends.count < 64 { ends = [Int32](repeating: 0, count: 64) }
+        while true {
+            let capacity = ends.count
+            if status.count < capacity { status = [Int32](repeating: 0, count: capacity) }
+            let n = ends.withUnsafeMutableBufferPointer { e in
+                status.withUnsafeMutableBufferPointer { s in
+                    sieve_icu_word_breaks(locale, text.baseAddress, text.count, e.baseAddress, s.baseAddress, capacity)
+                }
+            }
+            if n < 0 { return 0 }
+            if Int(n) <= capacity { return Int(n) }
+            ends = [Int32](repeating: 0, count: Int(n))
+        }
+    }
+}
