@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """fastwarc and warcio on the same WARC as `sieve bench warc`: every record, every payload read.
 
-Rate = record payload bytes (WARC Content-Length, summed) per second on one core; peak RSS of the
-process. Usage: python3 Benchmarks/warc_peers.py FILE [fastwarc|warcio]
+Rate = record payload bytes (WARC Content-Length, summed) per second, over wall time and over
+CPU time (the rate per core on a shared machine); peak RSS of the process. Usage: python3 Benchmarks/warc_peers.py FILE [fastwarc|warcio]
 pip install fastwarc warcio
 """
 import resource, sys, time
@@ -29,8 +29,8 @@ def warcio(path):
 
 path = sys.argv[1]
 for name in sys.argv[2:] or ["fastwarc", "warcio"]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     total, records = globals()[name](path)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(f"{name}: {total / 1e6:.1f} MB, {records} records in {seconds:.2f} s = {total / 1e6 / seconds:.1f} MB/s; peak RSS {rss / 1e6:.1f} MB")
+    print(f"{name}: {total / 1e6:.1f} MB, {records} records in {seconds:.2f} s = {total / 1e6 / seconds:.1f} MB/s; CPU {cpu:.2f} s = {total / 1e6 / cpu:.1f} MB/s per core; peak RSS {rss / 1e6:.1f} MB")

@@ -77,8 +77,8 @@ public final class ArchiveMembers {
         self.archive = archive
         self.name = name
         if !opened {
-            let message = input.failure.map { "\($0)" } ?? String(cString: archive_error_string(archive))
-            archive_read_free(archive)
+            // deinit frees the reader.
+            let message = input.failure.map { "\($0)" } ?? archive_error_string(archive).map { String(cString: $0) } ?? "unknown format"
             throw SieveError.io(path: name, message: "not an archive libarchive can read (\(message))")
         }
     }
@@ -92,7 +92,7 @@ public final class ArchiveMembers {
         if status == ARCHIVE_EOF { return nil }
         if let failure = input.failure { throw failure }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
-            throw TruncatedInput(format: "archive (\(String(cString: archive_error_string(archive))))")
+            throw TruncatedInput(format: "archive (\(archive_error_string(archive).map { String(cString: $0) } ?? "damaged"))")
         }
         let path = archive_entry_pathname_utf8(entry).map { String(cString: $0) }
             ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
@@ -109,7 +109,7 @@ public final class ArchiveMembers {
             let n = archive_read_data(owner.archive, buffer.baseAddress, buffer.count)
             if n < 0 {
                 if let failure = owner.input.failure { throw failure }
-                throw TruncatedInput(format: "archive member (\(String(cString: archive_error_string(owner.archive))))")
+                throw TruncatedInput(format: "archive member (\(archive_error_string(owner.archive).map { String(cString: $0) } ?? "damaged"))")
             }
             return n
         }

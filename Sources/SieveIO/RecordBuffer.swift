@@ -54,18 +54,22 @@ final class RecordBuffer {
     }
 
     private func fill(wanting n: Int) throws {
+        // Room for what is held plus at least 64 KiB more: decompressors run their fast paths
+        // on large output buffers.
         let room = max(n, count + (1 << 16))
-        if buffer.count - start < room || start > buffer.count / 2 {
-            if count > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count) }
-            base += Int64(start)
-            end -= start
-            start = 0
-        }
-        if buffer.count < room {
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(room, buffer.count * 2), alignment: 16)
-            bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
-            buffer.deallocate()
-            buffer = bigger
+        if buffer.count - end < room - count {
+            if start > 0 {
+                if count > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count) }
+                base += Int64(start)
+                end -= start
+                start = 0
+            }
+            if buffer.count < room {
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(room, buffer.count * 2), alignment: 16)
+                bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+                buffer.deallocate()
+                buffer = bigger
+            }
         }
         do {
             let got = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))

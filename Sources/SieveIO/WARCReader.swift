@@ -79,11 +79,23 @@ public struct WARCReader: DocumentReader, Sendable {
         case "metadata" where record.contentType?.lowercased().hasPrefix("application/json") == true:
             return wat(record, meta: meta, name: name, stats: &stats)
         default:
-            if let head = HTTPResponseHead(record.content, request: record.type == "request",
-                                           trusted: record.contentType?.lowercased().hasPrefix("application/http") == true) {
+            let head = HTTPResponseHead(record.content, request: record.type == "request",
+                                        trusted: record.contentType?.lowercased().hasPrefix("application/http") == true)
+            if let head {
                 if let status = head.status { meta["http_status"] = JSONValue(status) }
                 mediaType = head.mediaType
                 declaredCharset = head.charset
+            } else if record.type != "metadata" {
+                let (type, charset) = record.contentType.map(parseContentType) ?? (nil, nil)
+                mediaType = record.identifiedPayloadType.map { parseContentType($0).mediaType } ?? type
+                declaredCharset = charset
+            }
+            // Filtered before any decoding work is spent on it.
+            if let mediaType, record.type != "metadata", !accepts(mediaType) {
+                stats.add("filtered_content_type")
+                return nil
+            }
+            if let head {
                 payload = UnsafeRawBufferPointer(rebasing: record.content[head.bodyStart...])
                 if head.chunked, let body = dechunk(payload) { owned = body }
                 if let coding = head.contentEncoding {
@@ -103,14 +115,6 @@ public struct WARCReader: DocumentReader, Sendable {
                         stats.add("content_encoding_not_applied")
                     }
                 }
-            } else if record.type != "metadata" {
-                let (type, charset) = record.contentType.map(parseContentType) ?? (nil, nil)
-                mediaType = record.identifiedPayloadType.map { parseContentType($0).mediaType } ?? type
-                declaredCharset = charset
-            }
-            if let mediaType, record.type != "metadata", !accepts(mediaType) {
-                stats.add("filtered_content_type")
-                return nil
             }
         }
 

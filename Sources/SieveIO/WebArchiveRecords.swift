@@ -81,7 +81,7 @@ public final class WebArchiveRecordReader {
         while true {
             // Blank lines between records are normal; anything else before a header is garbage.
             while true {
-                if window.count == 0, !(try window.fillMore()) { break }
+                guard try window.ensure(1) else { break }
                 let b = window[0]
                 guard b == 0x0D || b == 0x0A else { break }
                 window.consume(1)

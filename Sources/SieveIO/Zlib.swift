@@ -25,7 +25,8 @@ public final class GzipStream: ByteStream {
     private var inputConsumed: Int64 = 0
     /// Decompressed bytes handed out so far.
     public private(set) var outputOffset: Int64 = 0
-    /// (decompressed start, compressed start) of members not yet asked about.
+    /// (decompressed start, compressed start) of members not yet asked about (kept only when
+    /// `recovers`, for record readers).
     private var memberStarts: [(output: Int64, compressed: Int64)] = [(0, 0)]
 
     public init(_ base: ByteStream, bufferSize: Int = 1 << 18, recovers: Bool = false) {
@@ -85,7 +86,8 @@ public final class GzipStream: ByteStream {
     /// Begins a member whose output starts `produced` bytes into the current read.
     private func startMember(_ produced: Int = 0) {
         inflateReset(&stream)
-        memberStarts.append((outputOffset + Int64(produced), compressedOffset))
+        // Only record readers (recovering streams) ask where members start.
+        if recovers { memberStarts.append((outputOffset + Int64(produced), compressedOffset)) }
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -238,3 +238,31 @@ private func memberOffsets(_ path: String) throws -> [Int] {
     #expect(stats["skipped_header_too_large"] > 0)
     #expect(docs.count + Int(stats["skipped_header_too_large"]) <= 6)
 }
+
+/// Offsets of the records of a plain WARC.
+private func recordOffsets(_ path: String) throws -> [Int] {
+    let (docs, _) = try readWARC(try FileStream(path: path), name: path, reader: everyRecord)
+    return docs.compactMap { $0.metadata["source_offset"]?.intValue }
+}
+
+@Test func garbageBetweenPlainRecordsIsSkipped() throws {
+    let path = fixture("warc/example.warc")
+    var bytes = try FileSystem.readFile(path)
+    let offsets = try recordOffsets(path)
+    bytes.insert(contentsOf: Array("some junk that is not a record\r\nWARC-ish\r\n\r\n".utf8), at: offsets[2])
+    let (docs, stats) = try readWARC(ChunkedStream(bytes, chunk: 7), name: "junk", reader: everyRecord)
+    #expect(docs.count == 6 && stats["skipped_garbage"] == 1)
+}
+
+@Test func badRecordHeaderLosesOnlyThatRecord() throws {
+    let path = fixture("warc/example.warc")
+    var bytes = try FileSystem.readFile(path)
+    let offsets = try recordOffsets(path)
+    // Break the third record's Content-Length value.
+    let header = Array(bytes[offsets[2]..<offsets[3]])
+    let key = Array("Content-Length: ".utf8)
+    let at = offsets[2] + (0..<header.count).first { header[$0...].starts(with: key) }! + key.count
+    bytes[at] = UInt8(ascii: "x")
+    let (docs, stats) = try readWARC(ChunkedStream(bytes, chunk: 64), name: "bad", reader: everyRecord)
+    #expect(docs.count == 5 && stats["skipped_bad_header"] == 1)
+}
