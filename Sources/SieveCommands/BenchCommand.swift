@@ -12,13 +12,16 @@ struct BenchCommand: ParsableCommand {
             then parses and re-serializes every line. Prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson.") var what: String
+    @Argument(help: "What to measure: ndjson, pretrain.") var what: String
     @Option(help: "Input JSONL file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
 
+    @OptionGroup var pretrain: PretrainBenchOptions
+
     func run() throws {
-        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson)") }
+        if what == "pretrain" { return print(try pretrain.run()) }
+        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, pretrain)") }
         let path: String
         if let input {
             path = input

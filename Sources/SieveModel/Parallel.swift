@@ -42,4 +42,17 @@ public enum Parallel {
             for j in 0..<width { out[j] += partial[j] }
         }
     }
+
+    /// Σ term(range) over fixed chunks of 0..<count, added in chunk order (in Double).
+    static func sum(_ count: Int, _ term: (Range<Int>) -> Double) -> Double {
+        let chunks = Swift.min(reductionChunks, Swift.max(count, 1))
+        var partials = [Double](repeating: 0, count: chunks)
+        partials.withUnsafeMutableBufferPointer { out in
+            let out = out.baseAddress!
+            forRanges(chunks) { range in
+                for c in range { out[c] = term(count * c / chunks ..< count * (c + 1) / chunks) }
+            }
+        }
+        return partials.reduce(0, +)
+    }
 }
