@@ -14,6 +14,8 @@ struct BenchCommand: ParsableCommand {
                 walks every record, then reads response records as documents; MB/s of record payload
             sieve bench extract [--input /tmp/sieve-bench/extraction.jsonl]   (built by scripts/build-extraction-bench)
                 main-text extraction of HTML documents on one core
+            sieve bench pretrain [--layers 4 --heads 4 --width 256 --context 256 --vocab 8192 --batch 16 --threads 2]
+                GPT training steps: tokens/s and MFU against the measured sgemm peak
             sieve bench pii --size 256MB
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
@@ -21,15 +23,19 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, pii, read.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, pii, read.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
+
+    @OptionGroup var pretrain: PretrainBenchOptions
+
 
     func run() throws {
         switch what {
         case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
         case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
+        case "pretrain": print(try pretrain.run())
         case "extract": print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
         case "warc":
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
@@ -38,7 +44,7 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pii, read)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, pii, read)")
         }
     }
 

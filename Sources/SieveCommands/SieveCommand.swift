@@ -11,7 +11,8 @@ public struct SieveCommand: ParsableCommand {
             """,
         subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self,
                       TokenizerCommand.self, InspectCommand.self,
-                      ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self]
+                      ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
+                      PretrainCommand.self, GenerateCommand.self]
     )
 
     public init() {}
