@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
+        .testTarget(name: "SieveDedupTests", dependencies: ["SieveDedup"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
     ]
 )

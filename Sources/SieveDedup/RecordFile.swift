@@ -282,7 +282,7 @@ public final class RunSpiller {
         self.directory = directory
         self.file = file
         self.configHash = configHash
-        self.budgetBytes = max(budgetBytes, 1 << 16)
+        self.budgetBytes = budgetBytes
         self.partitions = Array(repeating: [], count: partitions)
     }
 
