@@ -18,13 +18,13 @@ public struct ExactKey: Sendable {
     public var configHash: UInt64 { XXHash64.hash("exact \(field ?? "") \(normalize)") }
 
     /// The key of a document; nil when `field` is missing (such a document is never a duplicate).
-    public func key(_ doc: Document, scratch: inout [UInt8]) -> UInt64? {
+    public func key(_ doc: Document, simplifier: inout TextSimplifier, scratch: inout [UInt8]) -> UInt64? {
         if let field {
             guard let value = doc.metadata[field], value != .null else { return nil }
             return XXHash64.hash(value.stringValue ?? JSONWriter.string(value))
         }
         guard normalize else { return XXHash64.hash(doc.text) }
-        TextSimplifier.simplify(doc.text, into: &scratch)
+        simplifier.simplify(doc.text, into: &scratch)
         return XXHash64.hash(scratch)
     }
 }
@@ -48,9 +48,10 @@ public struct ExactCorpusStage: CorpusStage {
         let spiller = RunSpiller(directory: work + "/keys", file: file, partitions: partitions,
                                  configHash: key.configHash, budgetBytes: options.memoryBudget)
         var scratch: [UInt8] = []
+        var simplifier = TextSimplifier()
         let key = self.key, partitions = UInt64(self.partitions)
         return FactCollector(file: file, spiller: spiller) { doc, ref, add in
-            guard let k = key.key(doc, scratch: &scratch) else { return }
+            guard let k = key.key(doc, simplifier: &simplifier, scratch: &scratch) else { return }
             try add(Record(k, ref), Int(k % partitions))
         }
     }
@@ -84,12 +85,13 @@ public struct ExactStreamingStage: Stage {
     let key: ExactKey
     var seen = Set<UInt64>()
     var scratch: [UInt8] = []
+    var simplifier = TextSimplifier()
 
     public init(key: ExactKey) { self.key = key }
 
     public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
         for doc in batch {
-            if let k = key.key(doc, scratch: &scratch), !seen.insert(k).inserted {
+            if let k = key.key(doc, simplifier: &simplifier, scratch: &scratch), !seen.insert(k).inserted {
                 stats.drop(doc, reason: "duplicate")
             } else {
                 stats.count(doc)

@@ -8,8 +8,7 @@
 ///
 /// A shingle is hashed once (xxHash64 of its words' xxHash64 values); permutation i maps a
 /// shingle hash x to `aᵢ·x + bᵢ mod 2⁶⁴` with odd `aᵢ` drawn from SplitMix64(seed), a bijection
-/// of the 64-bit values (multiply-add family, Dietzfelbinger et al. 1997). Minima over 8 lanes
-/// at a time use SIMD.
+/// of the 64-bit values (multiply-add family, Dietzfelbinger et al. 1997).
 public struct MinHashConfig: Sendable, Hashable {
     public var ngram: Int
     public var bands: Int
@@ -34,20 +33,19 @@ public struct MinHashConfig: Sendable, Hashable {
 /// Computes signatures and band keys; one per worker (it owns scratch buffers).
 public struct MinHasher {
     public let config: MinHashConfig
-    private let lanes: Int
-    private var a: [SIMD8<UInt64>]
-    private var b: [SIMD8<UInt64>]
-    private var minima: [SIMD8<UInt64>]
+    private let a: [UInt64]
+    private let b: [UInt64]
+    private var minima: [UInt64]
+    private var simplifier = TextSimplifier()
     private var simplified: [UInt8] = []
     private var words: [UInt64] = []
 
     public init(_ config: MinHashConfig) {
         self.config = config
-        lanes = (config.permutations + 7) / 8
         var generator = SplitMix64(seed: config.seed)
-        a = (0..<lanes).map { _ in SIMD8((0..<8).map { _ in generator.next() | 1 }) }
-        b = (0..<lanes).map { _ in SIMD8((0..<8).map { _ in generator.next() }) }
-        minima = Array(repeating: SIMD8(repeating: .max), count: lanes)
+        a = (0..<config.permutations).map { _ in generator.next() | 1 }
+        b = (0..<config.permutations).map { _ in generator.next() }
+        minima = Array(repeating: .max, count: config.permutations)
     }
 
     /// Hashes of the word n-grams of the simplified text (a text of fewer than `ngram` words is
@@ -58,8 +56,8 @@ public struct MinHasher {
         return result
     }
 
-    mutating func forEachShingle(_ text: String, _ body: (UInt64) -> Void) {
-        TextSimplifier.simplify(text, into: &simplified)
+    private mutating func forEachShingle(_ text: String, _ body: (UInt64) -> Void) {
+        simplifier.simplify(text, into: &simplified)
         words.removeAll(keepingCapacity: true)
         simplified.withUnsafeBytes { bytes in
             var start = 0
@@ -81,40 +79,39 @@ public struct MinHasher {
         }
     }
 
-    /// The signature: `permutations` minima (all `UInt64.max` for a text without words).
-    public mutating func signature(_ text: String) -> [UInt64] {
-        computeMinima(text)
-        return Array(minima.lazy.flatMap { v in (0..<8).map { v[$0] } }.prefix(config.permutations))
-    }
-
-    private mutating func computeMinima(_ text: String) {
-        for k in minima.indices { minima[k] = SIMD8(repeating: .max) }
-        var shingles = 0
-        forEachShingleMinimum(text, count: &shingles)
-    }
-
-    private mutating func forEachShingleMinimum(_ text: String, count: inout Int) {
+    /// Fills `minima`; returns the number of shingles.
+    private mutating func computeMinima(_ text: String) -> Int {
         var local = minima
-        let a = self.a, b = self.b
-        var seen = 0
-        forEachShingle(text) { x in
-            seen += 1
-            let v = SIMD8(repeating: x)
-            for k in 0..<local.count {
-                local[k] = pointwiseMin(local[k], a[k] &* v &+ b[k])
+        var count = 0
+        local.withUnsafeMutableBufferPointer { m in
+            for k in m.indices { m[k] = .max }
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    forEachShingle(text) { x in
+                        count += 1
+                        // Scalar 64-bit multiply-add: faster than SSE2's emulated 64-bit lanes.
+                        for k in 0..<m.count {
+                            let h = a[k] &* x &+ b[k]
+                            if h < m[k] { m[k] = h }
+                        }
+                    }
+                }
             }
         }
         minima = local
-        count = seen
+        return count
+    }
+
+    /// The signature: `permutations` minima (all `UInt64.max` for a text without words).
+    public mutating func signature(_ text: String) -> [UInt64] {
+        _ = computeMinima(text)
+        return minima
     }
 
     /// The LSH band keys: for band k, xxHash64 (seed k) of its `rowsPerBand` values. Nil for a
     /// text without words (it is nobody's duplicate).
     public mutating func bandKeys(_ text: String) -> [UInt64]? {
-        for k in minima.indices { minima[k] = SIMD8(repeating: .max) }
-        var count = 0
-        forEachShingleMinimum(text, count: &count)
-        guard count > 0 else { return nil }
+        guard computeMinima(text) > 0 else { return nil }
         let r = config.rowsPerBand
         return minima.withUnsafeBytes { raw in
             (0..<config.bands).map { band in

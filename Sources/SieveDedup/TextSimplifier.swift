@@ -5,25 +5,80 @@ import SieveText
 /// dropped), whitespace collapsed to single spaces. As datatrove's `simplify_text`
 /// (`datatrove/utils/text.py`, TextNormConfig with lowercase, remove_punctuation, norm_numbers,
 /// norm_unicode_diacritics, norm_whitespace), so `Don't: 1,024 cafés!` becomes `dont 0 cafes`.
-public enum TextSimplifier {
+public struct TextSimplifier {
+    /// What one character becomes.
+    enum Mapping {
+        case removed, space, digit
+        case text([UInt8])
+    }
+
+    /// Mappings of the non-ASCII characters met so far (ICU is asked once per character: NFD
+    /// decomposes each scalar on its own, and the marks it splits off are dropped anyway).
+    private var cache: [UInt32: Mapping] = [:]
+
+    public init() {}
+
     /// The simplified text as UTF-8 bytes: words separated by one space, none at either end.
     public static func simplify(_ text: String) -> [UInt8] {
+        var simplifier = TextSimplifier()
         var out: [UInt8] = []
-        simplify(text, into: &out)
+        simplifier.simplify(text, into: &out)
         return out
     }
 
     /// Replaces `out` with the simplified text (a reused buffer on hot paths).
-    public static func simplify(_ text: String, into out: inout [UInt8]) {
+    public mutating func simplify(_ text: String, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(text.utf8.count)
         var text = text
-        let isASCII = text.withUTF8 { utf8 in utf8.allSatisfy { $0 < 0x80 } }
-        if isASCII {
-            text.withUTF8 { simplifyASCII($0, into: &out) }
-        } else {
-            simplifyUnicode(ICU.normalize(text, form: .nfd), into: &out)
+        var pendingSpace = false
+        var inDigits = false
+        text.withUTF8 { utf8 in
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                let mapping: Mapping
+                if b < 0x80 {
+                    i += 1
+                    switch Self.asciiClass[Int(b)] {
+                    case 0:
+                        if pendingSpace, !out.isEmpty { out.append(0x20) }
+                        pendingSpace = false
+                        inDigits = false
+                        out.append(b | ((b &- 0x41) < 26 ? 0x20 : 0))
+                        continue
+                    case 1: mapping = .space
+                    case 3: mapping = .digit
+                    default: continue
+                    }
+                } else {
+                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    var scalar = UInt32(b) & (0xFF >> (length + 1))
+                    for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(utf8[i + k] & 0x3F) }
+                    i += length
+                    mapping = self.mapping(scalar)
+                }
+                switch mapping {
+                case .removed: break
+                case .space:
+                    pendingSpace = true
+                    inDigits = false
+                case .digit:
+                    if !inDigits {
+                        if pendingSpace, !out.isEmpty { out.append(0x20) }
+                        pendingSpace = false
+                        out.append(0x30)
+                        inDigits = true
+                    }
+                case .text(let bytes):
+                    if pendingSpace, !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    inDigits = false
+                    out.append(contentsOf: bytes)
+                }
+            }
         }
-        if out.last == 0x20 { out.removeLast() }
     }
 
     /// What one ASCII byte is: 0 letter/kept, 1 space, 2 removed punctuation, 3 digit.
@@ -31,87 +86,35 @@ public enum TextSimplifier {
         switch UInt8(b) {
         case 0x30...0x39: 3
         case 0x41...0x5A, 0x61...0x7A: 0
-        case 0x09...0x0D, 0x20: 1
-        case 0x00..<0x20, 0x7F: 1
+        case 0x00...0x20, 0x7F: 1
         default: 2
         }
     }
 
-    static func simplifyASCII(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var pendingSpace = false
-        var inDigits = false
-        asciiClass.withUnsafeBufferPointer { classes in
-            for b in utf8 {
-                switch classes[Int(b)] {
-                case 0:
-                    if pendingSpace, !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    inDigits = false
-                    out.append(b | ((b &- 0x41) < 26 ? 0x20 : 0))
-                case 1:
-                    pendingSpace = true
-                    inDigits = false
-                case 3:
-                    if !inDigits {
-                        if pendingSpace, !out.isEmpty { out.append(0x20) }
-                        pendingSpace = false
-                        out.append(0x30)
-                        inDigits = true
-                    }
-                default:
-                    break
-                }
-            }
-        }
-    }
-
-    static func simplifyUnicode(_ text: String, into out: inout [UInt8]) {
-        var pendingSpace = false
-        var inDigits = false
-        func emit(_ scalar: Unicode.Scalar) {
-            if pendingSpace, !out.isEmpty { out.append(0x20) }
-            pendingSpace = false
-            UTF8.encode(scalar) { out.append($0) }
-        }
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                let b = UInt8(scalar.value)
-                switch asciiClass[Int(b)] {
-                case 0:
-                    inDigits = false
-                    emit(Unicode.Scalar(b | ((b &- 0x41) < 26 ? 0x20 : 0)))
-                case 1:
-                    pendingSpace = true
-                    inDigits = false
-                case 3:
-                    if !inDigits { emit("0") }
-                    inDigits = true
-                default: break
-                }
-                continue
-            }
-            let properties = scalar.properties
+    private mutating func mapping(_ value: UInt32) -> Mapping {
+        if let known = cache[value] { return known }
+        var result = Mapping.removed
+        guard let scalar = Unicode.Scalar(value) else { return result }
+        var bytes: [UInt8] = []
+        for part in ICU.normalize(String(scalar), form: .nfd).unicodeScalars {
+            let properties = part.properties
             switch properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format:
-                continue
-            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            case .nonspacingMark, .enclosingMark, .format,
+                 .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
                  .initialPunctuation, .finalPunctuation, .otherPunctuation,
                  .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
                 continue
             case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control:
-                pendingSpace = true
-                inDigits = false
+                result = .space
             case .decimalNumber:
-                if !inDigits { emit("0") }
-                inDigits = true
+                result = .digit
             default:
-                inDigits = false
-                if properties.changesWhenLowercased {
-                    for lower in properties.lowercaseMapping.unicodeScalars { emit(lower) }
-                } else {
-                    emit(scalar)
-                }
+                let lower = properties.changesWhenLowercased ? properties.lowercaseMapping : String(part)
+                bytes += Array(lower.utf8)
             }
         }
+        if !bytes.isEmpty { result = .text(bytes) }
+        cache[value] = result
+        return result
     }
 }
