@@ -6,7 +6,7 @@
 /// all 8 values of any band agree, which happens with probability 1 − (1 − J⁸)¹⁴ for Jaccard
 /// similarity J: 0.07 at J = 0.5, 0.50 at J = 0.72, 0.93 at J = 0.8, 0.9997 at J = 0.9.
 ///
-/// A shingle is hashed once (xxHash64 of its words' xxHash64 values); permutation i maps a
+/// A shingle is hashed once (`XXHash64.combine` of its words' xxHash64 values); permutation i maps a
 /// shingle hash x to `aᵢ·x + bᵢ mod 2⁶⁴` with odd `aᵢ` drawn from SplitMix64(seed), a bijection
 /// of the 64-bit values (multiply-add family, Dietzfelbinger et al. 1997).
 public struct MinHashConfig: Sendable, Hashable {
@@ -39,6 +39,7 @@ public struct MinHasher {
     private var simplifier = TextSimplifier()
     private var simplified: [UInt8] = []
     private var words: [UInt64] = []
+    private var shingleHashes: [UInt64] = []
 
     public init(_ config: MinHashConfig) {
         self.config = config
@@ -68,38 +69,45 @@ public struct MinHasher {
         }
         let n = config.ngram
         guard !words.isEmpty else { return }
-        words.withUnsafeBytes { raw in
-            if words.count < n {
-                body(XXHash64.hash(raw))
+        words.withUnsafeBufferPointer { w in
+            if w.count < n {
+                body(XXHash64.combine(w[...]))
                 return
             }
-            for start in 0...(words.count - n) {
-                body(XXHash64.hash(UnsafeRawBufferPointer(rebasing: raw[(start * 8)..<((start + n) * 8)])))
-            }
+            for start in 0...(w.count - n) { body(XXHash64.combine(w[start..<(start + n)])) }
         }
     }
 
     /// Fills `minima`; returns the number of shingles.
     private mutating func computeMinima(_ text: String) -> Int {
+        var hashes = shingleHashes
+        hashes.removeAll(keepingCapacity: true)
+        forEachShingle(text) { hashes.append($0) }
+        defer { shingleHashes = hashes }
         var local = minima
-        var count = 0
-        local.withUnsafeMutableBufferPointer { m in
-            for k in m.indices { m[k] = .max }
+        hashes.withUnsafeBufferPointer { xs in
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
-                    forEachShingle(text) { x in
-                        count += 1
-                        // Scalar 64-bit multiply-add: faster than SSE2's emulated 64-bit lanes.
+                    local.withUnsafeMutableBufferPointer { m in
+                        // One permutation at a time over all shingles: its minimum stays in a
+                        // register, and the branch is almost never taken after the first
+                        // shingles (a select would let the compiler vectorize with SSE2's
+                        // emulated 64-bit lanes, which is slower).
                         for k in 0..<m.count {
-                            let h = a[k] &* x &+ b[k]
-                            if h < m[k] { m[k] = h }
+                            let ak = a[k], bk = b[k]
+                            var mk = UInt64.max
+                            for x in xs {
+                                let h = ak &* x &+ bk
+                                if h < mk { mk = h }
+                            }
+                            m[k] = mk
                         }
                     }
                 }
             }
         }
         minima = local
-        return count
+        return hashes.count
     }
 
     /// The signature: `permutations` minima (all `UInt64.max` for a text without words).

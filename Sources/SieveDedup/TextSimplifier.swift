@@ -26,57 +26,63 @@ public struct TextSimplifier {
         return out
     }
 
-    /// Replaces `out` with the simplified text (a reused buffer on hot paths).
+    /// Replaces `out` with the simplified text.
     public mutating func simplify(_ text: String, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(text.utf8.count)
         var text = text
-        var pendingSpace = false
-        var inDigits = false
+        let classes = Self.asciiClass
         text.withUTF8 { utf8 in
-            var i = 0
             let n = utf8.count
-            while i < n {
-                let b = utf8[i]
-                let mapping: Mapping
-                if b < 0x80 {
-                    i += 1
-                    switch Self.asciiClass[Int(b)] {
-                    case 0:
-                        if pendingSpace, !out.isEmpty { out.append(0x20) }
+            // Output never exceeds 4 bytes per input byte (see `mapping`), plus a space.
+            out = [UInt8](unsafeUninitializedCapacity: 4 * n + 1) { buffer, count in
+                var j = 0
+                var pendingSpace = false
+                var inDigits = false
+                var i = 0
+                while i < n {
+                    let b = utf8[i]
+                    let mapping: Mapping
+                    if b < 0x80 {
+                        i += 1
+                        switch classes[Int(b)] {
+                        case 0:
+                            if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
+                            pendingSpace = false
+                            inDigits = false
+                            buffer[j] = b | ((b &- 0x41) < 26 ? 0x20 : 0)
+                            j += 1
+                            continue
+                        case 1: mapping = .space
+                        case 3: mapping = .digit
+                        default: continue
+                        }
+                    } else {
+                        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                        var scalar = UInt32(b) & (0xFF >> (length + 1))
+                        for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(utf8[i + k] & 0x3F) }
+                        i += length
+                        mapping = self.mapping(scalar)
+                    }
+                    switch mapping {
+                    case .removed: break
+                    case .space:
+                        pendingSpace = true
+                        inDigits = false
+                    case .digit:
+                        if !inDigits {
+                            if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
+                            pendingSpace = false
+                            buffer[j] = 0x30
+                            j += 1
+                            inDigits = true
+                        }
+                    case .text(let bytes):
+                        if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
                         pendingSpace = false
                         inDigits = false
-                        out.append(b | ((b &- 0x41) < 26 ? 0x20 : 0))
-                        continue
-                    case 1: mapping = .space
-                    case 3: mapping = .digit
-                    default: continue
+                        for c in bytes { buffer[j] = c; j += 1 }
                     }
-                } else {
-                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                    var scalar = UInt32(b) & (0xFF >> (length + 1))
-                    for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(utf8[i + k] & 0x3F) }
-                    i += length
-                    mapping = self.mapping(scalar)
                 }
-                switch mapping {
-                case .removed: break
-                case .space:
-                    pendingSpace = true
-                    inDigits = false
-                case .digit:
-                    if !inDigits {
-                        if pendingSpace, !out.isEmpty { out.append(0x20) }
-                        pendingSpace = false
-                        out.append(0x30)
-                        inDigits = true
-                    }
-                case .text(let bytes):
-                    if pendingSpace, !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    inDigits = false
-                    out.append(contentsOf: bytes)
-                }
+                count = j
             }
         }
     }
@@ -113,7 +119,9 @@ public struct TextSimplifier {
                 bytes += Array(lower.utf8)
             }
         }
-        if !bytes.isEmpty { result = .text(bytes) }
+        // At most 4 bytes per byte of the input character (a bound `simplify` relies on;
+        // no Unicode lowercase mapping comes near it).
+        if !bytes.isEmpty { result = .text(Array(bytes.prefix(4 * String(scalar).utf8.count))) }
         cache[value] = result
         return result
     }

@@ -69,6 +69,22 @@ public enum XXHash64 {
         return h
     }
 
+    /// A hash of a few 64-bit hashes (a shingle's words): xxHash64's path for short inputs
+    /// (one round per value, then the avalanche) applied to the values, whatever their number.
+    @inline(__always) public static func combine(_ values: UnsafeBufferPointer<UInt64>.SubSequence) -> UInt64 {
+        var h = p5 &+ UInt64(values.count * 8)
+        for v in values {
+            h ^= round(0, v)
+            h = h.rotatedLeft(27) &* p1 &+ p4
+        }
+        h ^= h >> 33
+        h &*= p2
+        h ^= h >> 29
+        h &*= p3
+        h ^= h >> 32
+        return h
+    }
+
     public static func hash(_ text: String, seed: UInt64 = 0) -> UInt64 {
         var text = text
         return text.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }

@@ -198,7 +198,12 @@ public struct Run: Sendable {
         let stats: JSONValue = [
             "name": .string(spec.name), "spec_sha256": .string(spec.sha256), "tasks": JSONValue(tasks),
             "phases": .array(phases.map { ["name": .string($0.name), "tasks": JSONValue($0.tasks)] }),
-            "steps": .array(merged.map(\.json)),
+            "steps": .array(merged.map { step in
+                // The share of documents a step removed (dedup's removal rate, a filter's drop rate).
+                guard var object = step.json.objectValue, step["total"] > 0 else { return step.json }
+                object["removal_rate"] = JSONValue(Double(step["dropped"]) / Double(step["total"]))
+                return .object(object)
+            }),
         ]
         try FileSystem.writeFile(mergedStatsPath, Array((JSONWriter.string(stats) + "\n").utf8))
         return merged
