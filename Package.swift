@@ -51,6 +51,8 @@ let package = Package(
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
         .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveText", "SieveIO"]),
+
+        .testTarget(name: "SieveDedupTests", dependencies: ["SieveDedup"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
 

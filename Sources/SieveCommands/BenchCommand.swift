@@ -16,6 +16,8 @@ struct BenchCommand: ParsableCommand {
                 main-text extraction of HTML documents on one core
             sieve bench pretrain [--layers 4 --heads 4 --width 256 --context 256 --vocab 8192 --batch 16 --threads 2]
                 GPT training steps: tokens/s and MFU against the measured sgemm peak
+            sieve bench dedup --input /tmp/sieve-bench/dedup.jsonl --mem 256MB   (scripts/make-dedup-bench-input)
+                MinHash signatures (MB/s per core) and every dedup phase's time
             sieve bench pii --size 256MB
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
@@ -23,10 +25,11 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, pii, read.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, pii, read.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
+    @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
 
     @OptionGroup var pretrain: PretrainBenchOptions
 
@@ -36,6 +39,10 @@ struct BenchCommand: ParsableCommand {
         case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
         case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
         case "pretrain": print(try pretrain.run())
+        case "dedup":
+            guard let input else { throw SieveError.usage("sieve bench dedup needs --input (build one with scripts/make-dedup-bench-input)") }
+            guard let budget = parseByteSize(mem) else { throw SieveError.usage("--mem: '\(mem)' is not a size such as 256MB") }
+            for line in try Benchmarks.dedup(path: input, memoryBudget: budget, work: "/tmp/sieve-bench/dedup-work") { print(line) }
         case "extract": print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
         case "warc":
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
@@ -44,7 +51,7 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, pii, read)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, pii, read)")
         }
     }
 

@@ -260,3 +260,19 @@ public enum HTTPInflate {
         }
     }
 }
+
+/// CRC-32 (zlib's `crc32`, the gzip/PNG polynomial): checksums of intermediate files.
+public struct CRC32: Sendable {
+    public private(set) var value: UInt32 = 0
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(bytes.count - offset, Int(UInt32.max))
+            value = UInt32(crc32(UInt(value), bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), UInt32(n)))
+            offset += n
+        }
+    }
+}
