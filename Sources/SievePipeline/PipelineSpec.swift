@@ -35,7 +35,10 @@ public struct PipelineSpec: Sendable {
     public var tasks: Int?
 
     public static let supportedVersions = [1]
-    static let topLevelKeys = ["version", "name", "input", "steps", "tasks"]
+    /// `slurm:` in the file: options of the generated sbatch scripts.
+    public var slurm = SlurmOptions()
+
+    static let topLevelKeys = ["version", "name", "input", "steps", "tasks", "slurm"]
 
     public static func load(_ path: String) throws -> PipelineSpec {
         let bytes: [UInt8]
@@ -114,9 +117,17 @@ public struct PipelineSpec: Sendable {
         }
         guard !steps.isEmpty else { throw location(stepsNode, file: file).error(key: "steps", "a pipeline needs at least one step") }
 
-        return PipelineSpec(file: file, text: text, sha256: SHA256.hex(of: Array(text.utf8)), version: version, name: name,
+        var slurm = SlurmOptions()
+        if let slurmNode = top.first(where: { $0.0 == "slurm" })?.1 {
+            slurm = try SlurmOptions.parse(StepParams(step: "slurm", location: location(slurmNode, file: file),
+                                                      entries: try entries(slurmNode, file: file, key: "slurm")))
+        }
+
+        var spec = PipelineSpec(file: file, text: text, sha256: SHA256.hex(of: Array(text.utf8)), version: version, name: name,
                             inputFormat: inputFormat, inputParams: inputParams, inputPatterns: patterns, inputBaseURL: baseURL,
                             steps: steps, tasks: tasks)
+        spec.slurm = slurm
+        return spec
     }
 
     // MARK: - YAML nodes to parameters

@@ -58,6 +58,12 @@ public struct Run: Sendable {
     }
 
     public var specPath: String { directory + "/spec.yaml" }
+
+    /// The task count recorded in a run directory's plan, if any.
+    public static func recordedTasks(_ directory: String) -> Int? {
+        guard let text = try? FileSystem.readText(directory + "/plan.json") else { return nil }
+        return (try? JSONParser.parse(text))?.objectValue?["tasks"]?.intValue
+    }
     public func completionPath(phase: Int = 0, task: Int) -> String { directory + "/completions/" + taskName(phase: phase, task: task) }
     public func statsPath(phase: Int = 0, task: Int) -> String { directory + "/stats/" + taskName(phase: phase, task: task) + ".json" }
     public func logPath(phase: Int = 0, task: Int) -> String { directory + "/logs/" + taskName(phase: phase, task: task) + ".log" }
