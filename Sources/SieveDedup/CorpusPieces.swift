@@ -8,6 +8,8 @@ struct FactCollector: Stage {
     let file: Int
     let spiller: RunSpiller
     let facts: (Document, UInt64, (Record, Int) throws -> Void) throws -> Void
+    /// Completes files the facts closure writes besides the runs.
+    var close: () throws -> Void = {}
     var ordinal = 0
 
     mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
@@ -20,6 +22,7 @@ struct FactCollector: Stage {
 
     mutating func finish(into output: inout [Document], stats: inout StageStats) throws {
         try spiller.spill()
+        try close()
         stats.add("spilled_runs", Int64(spiller.spilledRuns))
     }
 }
