@@ -87,6 +87,30 @@ struct DecisionFilter: Stage {
     }
 }
 
+/// A reduce task over hash partition `task` of `facts` (a directory of spilled runs): merges
+/// the partition's runs, lets `decide` turn each group of two or more records with one key into
+/// decisions, and writes them per input file.
+func reducePartition(_ task: Int, facts: String, work: String, configHash: UInt64, options: CorpusOptions,
+                     decide: ([Record], inout [Record]) -> Void) throws {
+    var runs = try MergedRuns(paths: try RunSpiller.runs(facts, partition: task), configHash: configHash,
+                              memoryBudget: options.memoryBudget / 2)
+    var decisions: [Record] = []
+    try forEachGroup(&runs) { group in
+        if group.count > 1 { decide(group, &decisions) }
+    }
+    try Decisions.write(decisions, work: work, group: "p" + zeroPadded(task, 2), configHash: configHash)
+}
+
+/// The filter verdict of a cluster member: decisions (ref, survivor, size) drop every member but
+/// the survivor and, with `metadata`, record the cluster under `prefix`.
+func clusterVerdict(_ prefix: String, metadata: Bool) -> (inout Document, ArraySlice<Record>, inout StageStats) -> Verdict {
+    { doc, found, _ in
+        guard let d = found.first else { return .keep }
+        if metadata { doc.recordCluster(prefix, root: d.b, size: d.c) }
+        return d.b == d.a ? .keep : .drop(reason: "duplicate")
+    }
+}
+
 /// Groups of equal first words in a merged, sorted stream of records.
 func forEachGroup(_ runs: inout MergedRuns, _ body: ([Record]) throws -> Void) throws {
     var group: [Record] = []

@@ -66,15 +66,10 @@ public struct LineCorpusStage: CorpusStage {
     }
 
     public func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws {
-        var runs = try MergedRuns(paths: try RunSpiller.runs(work + "/lines", partition: task),
-                                  configHash: hasher.configHash, memoryBudget: options.memoryBudget / 2)
-        var decisions: [Record] = []
-        try forEachGroup(&runs) { group in
-            guard group.count > 1 else { return }
+        try reducePartition(task, facts: work + "/lines", work: work, configHash: hasher.configHash, options: options) { group, decisions in
             stats.add("duplicated_lines")
             for r in group.dropFirst() { decisions.append(Record(r.b, r.a)) }
         }
-        try Decisions.write(decisions, work: work, group: "p" + zeroPadded(task, 2), configHash: hasher.configHash)
     }
 
     public func filter(file: Int, work: String) throws -> any Stage {

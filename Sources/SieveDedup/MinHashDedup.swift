@@ -95,12 +95,8 @@ public struct MinHashCorpusStage: CorpusStage {
     }
 
     public func filter(file: Int, work: String) throws -> any Stage {
-        let metadata = options.metadata
-        return DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: config.hash)) { doc, found, _ in
-            guard let d = found.first else { return .keep }
-            if metadata { doc.recordCluster("minhash", root: d.b, size: d.c) }
-            return d.b == d.a ? .keep : .drop(reason: "duplicate")
-        }
+        DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: config.hash),
+                       decide: clusterVerdict("minhash", metadata: options.metadata))
     }
 }
 
