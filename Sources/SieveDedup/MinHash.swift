@@ -41,7 +41,6 @@ public struct MinHasher {
     private let b: [UInt64]
     private var minima: [UInt64]
     private var simplifier = TextSimplifier()
-    private var simplified: [UInt8] = []
     private var words: [UInt64] = []
     private var shingleHashes: [UInt64] = []
 
@@ -65,15 +64,10 @@ public struct MinHasher {
     public var lastShingles: [UInt64] { sortedSet(shingleHashes) }
 
     private mutating func forEachShingle(_ text: String, _ body: (UInt64) -> Void) {
-        simplifier.simplify(text, into: &simplified)
+        var words = self.words
         words.removeAll(keepingCapacity: true)
-        simplified.withUnsafeBytes { bytes in
-            var start = 0
-            for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x20 {
-                if k > start { words.append(XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<k]))) }
-                start = k + 1
-            }
-        }
+        simplifier.forEachWord(text) { words.append(XXHash64.hash(UnsafeRawBufferPointer($0))) }
+        defer { self.words = words }
         let n = config.ngram
         guard !words.isEmpty else { return }
         words.withUnsafeBufferPointer { w in
