@@ -8,6 +8,8 @@ struct FactCollector: Stage {
     let file: Int
     let spiller: RunSpiller
     let facts: (Document, UInt64, (Record, Int) throws -> Void) throws -> Void
+    /// Completes files the facts closure writes besides the runs.
+    var close: () throws -> Void = {}
     var ordinal = 0
 
     mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
@@ -20,6 +22,7 @@ struct FactCollector: Stage {
 
     mutating func finish(into output: inout [Document], stats: inout StageStats) throws {
         try spiller.spill()
+        try close()
         stats.add("spilled_runs", Int64(spiller.spilledRuns))
     }
 }
@@ -81,6 +84,30 @@ struct DecisionFilter: Stage {
             }
             next = end
         }
+    }
+}
+
+/// A reduce task over hash partition `task` of `facts` (a directory of spilled runs): merges
+/// the partition's runs, lets `decide` turn each group of two or more records with one key into
+/// decisions, and writes them per input file.
+func reducePartition(_ task: Int, facts: String, work: String, configHash: UInt64, options: CorpusOptions,
+                     decide: ([Record], inout [Record]) -> Void) throws {
+    var runs = try MergedRuns(paths: try RunSpiller.runs(facts, partition: task), configHash: configHash,
+                              memoryBudget: options.memoryBudget / 2)
+    var decisions: [Record] = []
+    try forEachGroup(&runs) { group in
+        if group.count > 1 { decide(group, &decisions) }
+    }
+    try Decisions.write(decisions, work: work, group: "p" + zeroPadded(task, 2), configHash: configHash)
+}
+
+/// The filter verdict of a cluster member: decisions (ref, survivor, size) drop every member but
+/// the survivor and, with `metadata`, record the cluster under `prefix`.
+func clusterVerdict(_ prefix: String, metadata: Bool) -> (inout Document, ArraySlice<Record>, inout StageStats) -> Verdict {
+    { doc, found, _ in
+        guard let d = found.first else { return .keep }
+        if metadata { doc.recordCluster(prefix, root: d.b, size: d.c) }
+        return d.b == d.a ? .keep : .drop(reason: "duplicate")
     }
 }
 

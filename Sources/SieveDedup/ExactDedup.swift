@@ -57,26 +57,17 @@ public struct ExactCorpusStage: CorpusStage {
     }
 
     public func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws {
-        var runs = try MergedRuns(paths: try RunSpiller.runs(work + "/keys", partition: task),
-                                  configHash: key.configHash, memoryBudget: options.memoryBudget / 2)
-        var decisions: [Record] = []
-        try forEachGroup(&runs) { group in
-            guard group.count > 1 else { return }
+        try reducePartition(task, facts: work + "/keys", work: work, configHash: key.configHash, options: options) { group, decisions in
             stats.add("clusters")
             countClusterSize(group.count, in: &stats)
             stats.add("duplicates", Int64(group.count - 1))
             for r in group { decisions.append(Record(r.b, group[0].b, UInt64(group.count))) }
         }
-        try Decisions.write(decisions, work: work, group: "p" + zeroPadded(task, 2), configHash: key.configHash)
     }
 
     public func filter(file: Int, work: String) throws -> any Stage {
-        let metadata = options.metadata
-        return DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: key.configHash)) { doc, found, _ in
-            guard let d = found.first else { return .keep }
-            if metadata { doc.recordCluster("exact", root: d.b, size: d.c) }
-            return d.b == d.a ? .keep : .drop(reason: "duplicate")
-        }
+        DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: key.configHash),
+                       decide: clusterVerdict("exact", metadata: options.metadata))
     }
 }
 

@@ -15,12 +15,13 @@ public struct LineHasher: Sendable {
     public var configHash: UInt64 { XXHash64.hash("lines \(minWords)") }
 
     /// Each line's range in `text` (without its newline) and its hash (nil if it simplifies to nothing).
-    public static func lines(_ text: String) -> [(range: Range<String.Index>, hash: UInt64?)] {
+    public static func lines(_ text: String, simplifier: inout TextSimplifier) -> [(range: Range<String.Index>, hash: UInt64?)] {
         var result: [(Range<String.Index>, UInt64?)] = []
+        var simplified: [UInt8] = []
         var start = text.startIndex
         while start <= text.endIndex {
             let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
-            let simplified = TextSimplifier.simplify(String(text[start..<end]))
+            simplifier.simplify(String(text[start..<end]), into: &simplified)
             result.append((start..<end, simplified.isEmpty ? nil : XXHash64.hash(simplified)))
             if end == text.endIndex { break }
             start = text.index(after: end)
@@ -29,9 +30,10 @@ public struct LineHasher: Sendable {
     }
 
     /// The document without the lines whose hash is in `remove`, or why it was dropped.
-    func apply(_ doc: inout Document, removing remove: Set<UInt64>, stats: inout StageStats) -> Verdict {
+    func apply(_ doc: inout Document, removing remove: Set<UInt64>, simplifier: inout TextSimplifier,
+               stats: inout StageStats) -> Verdict {
         guard !remove.isEmpty else { return .keep }
-        let lines = Self.lines(doc.text)
+        let lines = Self.lines(doc.text, simplifier: &simplifier)
         let kept = lines.filter { $0.hash.map { !remove.contains($0) } ?? true }
         stats.add("removed_lines", Int64(lines.count - kept.count))
         guard kept.count < lines.count else { return .keep }
@@ -60,27 +62,26 @@ public struct LineCorpusStage: CorpusStage {
         let spiller = RunSpiller(directory: work + "/lines", file: file, partitions: partitions,
                                  configHash: hasher.configHash, budgetBytes: options.memoryBudget)
         let partitions = UInt64(self.partitions)
+        var simplifier = TextSimplifier()
         return FactCollector(file: file, spiller: spiller) { doc, ref, add in
-            for h in Set(LineHasher.lines(doc.text).compactMap(\.hash)) { try add(Record(h, ref), Int(h % partitions)) }
+            for h in Set(LineHasher.lines(doc.text, simplifier: &simplifier).compactMap(\.hash)) {
+                try add(Record(h, ref), Int(h % partitions))
+            }
         }
     }
 
     public func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws {
-        var runs = try MergedRuns(paths: try RunSpiller.runs(work + "/lines", partition: task),
-                                  configHash: hasher.configHash, memoryBudget: options.memoryBudget / 2)
-        var decisions: [Record] = []
-        try forEachGroup(&runs) { group in
-            guard group.count > 1 else { return }
+        try reducePartition(task, facts: work + "/lines", work: work, configHash: hasher.configHash, options: options) { group, decisions in
             stats.add("duplicated_lines")
             for r in group.dropFirst() { decisions.append(Record(r.b, r.a)) }
         }
-        try Decisions.write(decisions, work: work, group: "p" + zeroPadded(task, 2), configHash: hasher.configHash)
     }
 
     public func filter(file: Int, work: String) throws -> any Stage {
         let hasher = self.hasher
+        var simplifier = TextSimplifier()
         return DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: hasher.configHash)) { doc, found, stats in
-            hasher.apply(&doc, removing: Set(found.map(\.b)), stats: &stats)
+            hasher.apply(&doc, removing: Set(found.map(\.b)), simplifier: &simplifier, stats: &stats)
         }
     }
 }
@@ -89,13 +90,14 @@ public struct LineCorpusStage: CorpusStage {
 public struct LineStreamingStage: Stage {
     let hasher: LineHasher
     var seen = Set<UInt64>()
+    var simplifier = TextSimplifier()
 
     public init(hasher: LineHasher) { self.hasher = hasher }
 
     public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
         for var doc in batch {
-            let hashes = Set(LineHasher.lines(doc.text).compactMap(\.hash))
-            let verdict = hasher.apply(&doc, removing: hashes.filter { seen.contains($0) }, stats: &stats)
+            let hashes = Set(LineHasher.lines(doc.text, simplifier: &simplifier).compactMap(\.hash))
+            let verdict = hasher.apply(&doc, removing: hashes.filter { seen.contains($0) }, simplifier: &simplifier, stats: &stats)
             seen.formUnion(hashes)
             switch verdict {
             case .keep:

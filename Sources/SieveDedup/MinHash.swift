@@ -14,19 +14,23 @@ public struct MinHashConfig: Sendable, Hashable {
     public var bands: Int
     public var rowsPerBand: Int
     public var seed: UInt64
+    /// When above 0, a candidate pair is a duplicate only if the exact Jaccard similarity of
+    /// the two shingle sets is at least this (removes LSH's false positives, costs memory).
+    public var verify: Double
 
-    public init(ngram: Int = 5, bands: Int = 14, rowsPerBand: Int = 8, seed: UInt64 = 1) {
+    public init(ngram: Int = 5, bands: Int = 14, rowsPerBand: Int = 8, seed: UInt64 = 1, verify: Double = 0) {
         self.ngram = ngram
         self.bands = bands
         self.rowsPerBand = rowsPerBand
         self.seed = seed
+        self.verify = verify
     }
 
     public var permutations: Int { bands * rowsPerBand }
 
     /// Identifies the configuration in intermediate files (a file of another one is refused).
     public var hash: UInt64 {
-        XXHash64.hash("minhash \(ngram) \(bands) \(rowsPerBand) \(seed)")
+        XXHash64.hash("minhash \(ngram) \(bands) \(rowsPerBand) \(seed) \(verify)")
     }
 }
 
@@ -37,7 +41,6 @@ public struct MinHasher {
     private let b: [UInt64]
     private var minima: [UInt64]
     private var simplifier = TextSimplifier()
-    private var simplified: [UInt8] = []
     private var words: [UInt64] = []
     private var shingleHashes: [UInt64] = []
 
@@ -50,23 +53,21 @@ public struct MinHasher {
     }
 
     /// Hashes of the word n-grams of the simplified text (a text of fewer than `ngram` words is
-    /// one shingle; an empty one has none).
+    /// one shingle; an empty one has none), sorted, without repeats.
     public mutating func shingles(_ text: String) -> [UInt64] {
         var result: [UInt64] = []
         forEachShingle(text) { result.append($0) }
-        return result
+        return sortedSet(result)
     }
 
+    /// The shingles of the text last given to `bandKeys` or `signature`, sorted, without repeats.
+    public var lastShingles: [UInt64] { sortedSet(shingleHashes) }
+
     private mutating func forEachShingle(_ text: String, _ body: (UInt64) -> Void) {
-        simplifier.simplify(text, into: &simplified)
+        var words = self.words
         words.removeAll(keepingCapacity: true)
-        simplified.withUnsafeBytes { bytes in
-            var start = 0
-            for k in 0...bytes.count where k == bytes.count || bytes[k] == 0x20 {
-                if k > start { words.append(XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<k]))) }
-                start = k + 1
-            }
-        }
+        simplifier.forEachWord(text) { words.append(XXHash64.hash(UnsafeRawBufferPointer($0))) }
+        defer { self.words = words }
         let n = config.ngram
         guard !words.isEmpty else { return }
         words.withUnsafeBufferPointer { w in
@@ -129,9 +130,23 @@ public struct MinHasher {
     }
 }
 
-/// Exact Jaccard similarity of two sets of shingle hashes (for verifying candidate pairs).
+func sortedSet(_ values: [UInt64]) -> [UInt64] {
+    var sorted = values.sorted()
+    var unique = 0
+    for k in sorted.indices where k == 0 || sorted[k] != sorted[unique - 1] {
+        sorted[unique] = sorted[k]
+        unique += 1
+    }
+    sorted.removeLast(sorted.count - unique)
+    return sorted
+}
+
+/// Exact Jaccard similarity of two sorted sets of shingle hashes (verifying candidate pairs).
 public func jaccard(_ x: [UInt64], _ y: [UInt64]) -> Double {
-    let a = Set(x), b = Set(y)
-    let union = a.union(b).count
-    return union == 0 ? 1 : Double(a.intersection(b).count) / Double(union)
+    var i = 0, j = 0, common = 0
+    while i < x.count, j < y.count {
+        if x[i] == y[j] { common += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }
+    }
+    let union = x.count + y.count - common
+    return union == 0 ? 1 : Double(common) / Double(union)
 }

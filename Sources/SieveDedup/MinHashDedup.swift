@@ -25,10 +25,28 @@ public struct MinHashCorpusStage: CorpusStage {
         var hasher = MinHasher(config)
         let spiller = RunSpiller(directory: work + "/bands", file: file, partitions: config.bands,
                                  configHash: config.hash, budgetBytes: options.memoryBudget)
-        return FactCollector(file: file, spiller: spiller) { doc, ref, add in
+        // With verification, each document's shingles too: (ref, shingle), in document order.
+        let shingles = config.verify > 0
+            ? try RecordFile.Writer(path: Self.shinglePath(work, file), configHash: config.hash) : nil
+        var collector = FactCollector(file: file, spiller: spiller) { doc, ref, add in
             guard let keys = hasher.bandKeys(doc.text) else { return }
             for (band, key) in keys.enumerated() { try add(Record(key, ref), band) }
+            if let shingles { for x in hasher.lastShingles { try shingles.append(Record(ref, x)) } }
         }
+        if let shingles { collector.close = { try shingles.close() } }
+        return collector
+    }
+
+    static func shinglePath(_ work: String, _ file: Int) -> String { work + "/shingles/" + zeroPadded(file, 5) + ".run" }
+
+    /// The shingle sets of `refs`, read from the shingle files of their input files.
+    func shingleSets(of refs: Set<UInt64>, work: String) throws -> [UInt64: [UInt64]] {
+        var sets: [UInt64: [UInt64]] = [:]
+        for file in Set(refs.map(DocumentRef.file)).sorted() {
+            let reader = try RecordFile.Reader(path: Self.shinglePath(work, file), configHash: config.hash)
+            while let r = try reader.next() { if refs.contains(r.a) { sets[r.a, default: []].append(r.b) } }
+        }
+        return sets
     }
 
     public func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws {
@@ -46,9 +64,24 @@ public struct MinHashCorpusStage: CorpusStage {
             try writer.close()
         } else {
             var sets = UnionFind()
+            var edges: [Record] = []
             for band in 0..<config.bands {
                 let reader = try RecordFile.Reader(path: work + "/edges/b" + zeroPadded(band, 2) + ".run", configHash: config.hash)
-                while let edge = try reader.next() { sets.union(edge.a, edge.b) }
+                while let edge = try reader.next() {
+                    if config.verify > 0 { edges.append(edge) } else { sets.union(edge.a, edge.b) }
+                }
+            }
+            if config.verify > 0 {
+                // Exact Jaccard of every distinct candidate pair; only pairs above `verify` link.
+                edges = sortedUnique(edges)
+                let shingles = try shingleSets(of: Set(edges.flatMap { [$0.a, $0.b] }), work: work)
+                for edge in edges {
+                    if jaccard(shingles[edge.a] ?? [], shingles[edge.b] ?? []) >= config.verify {
+                        sets.union(edge.a, edge.b)
+                    } else {
+                        stats.add("candidates_rejected_by_verification")
+                    }
+                }
             }
             let members = sets.clusters()
             for m in members where m.ref == m.root {
@@ -62,13 +95,15 @@ public struct MinHashCorpusStage: CorpusStage {
     }
 
     public func filter(file: Int, work: String) throws -> any Stage {
-        let metadata = options.metadata
-        return DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: config.hash)) { doc, found, _ in
-            guard let d = found.first else { return .keep }
-            if metadata { doc.recordCluster("minhash", root: d.b, size: d.c) }
-            return d.b == d.a ? .keep : .drop(reason: "duplicate")
-        }
+        DecisionFilter(file: file, decisions: try Decisions.read(file: file, work: work, configHash: config.hash),
+                       decide: clusterVerdict("minhash", metadata: options.metadata))
     }
+}
+
+func sortedUnique(_ records: [Record]) -> [Record] {
+    var result: [Record] = []
+    for r in records.sorted() where result.last != r { result.append(r) }
+    return result
 }
 
 /// `dedup_minhash` as one streaming stage (shell pipes): an in-memory LSH index; the first
@@ -80,6 +115,8 @@ public struct MinHashStreamingStage: Stage {
     /// Per band: key → survivor number.
     var index: [[UInt64: Int32]]
     var survivors: [String] = []
+    /// With verification: the shingles of each survivor.
+    var survivorShingles: [[UInt64]] = []
 
     public init(config: MinHashConfig, metadata: Bool) {
         hasher = MinHasher(config)
@@ -98,6 +135,12 @@ public struct MinHashStreamingStage: Stage {
             for (band, key) in keys.enumerated() {
                 if let m = index[band][key] { match = min(match ?? m, m) }
             }
+            let verify = hasher.config.verify
+            let shingles = verify > 0 ? hasher.lastShingles : []
+            if let m = match, verify > 0, jaccard(shingles, survivorShingles[Int(m)]) < verify {
+                stats.add("candidates_rejected_by_verification")
+                match = nil
+            }
             let root = match ?? Int32(survivors.count)
             for (band, key) in keys.enumerated() where index[band][key] == nil { index[band][key] = root }
             if let match {
@@ -105,6 +148,7 @@ public struct MinHashStreamingStage: Stage {
                 if metadata { doc.metadata["minhash_cluster"] = .string(survivors[Int(match)]) }
             } else {
                 survivors.append(metadata ? doc.id : "")
+                if verify > 0 { survivorShingles.append(shingles) }
                 if metadata { doc.metadata["minhash_cluster"] = .string(doc.id) }
                 stats.count(doc)
                 output.append(doc)

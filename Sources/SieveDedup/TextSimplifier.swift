@@ -28,14 +28,26 @@ public struct TextSimplifier {
 
     /// Replaces `out` with the simplified text.
     public mutating func simplify(_ text: String, into out: inout [UInt8]) {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        forEachWord(text) { word in
+            if !result.isEmpty { result.append(0x20) }
+            result.append(contentsOf: word)
+        }
+        out = result
+    }
+
+    /// Calls `body` with each word of the simplified text, in order (the bytes are valid during
+    /// the call only). One pass over the text: MinHash hashes words as they end.
+    @inline(__always)
+    public mutating func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
         let classes = Self.asciiClass
         text.withUTF8 { utf8 in
             let n = utf8.count
-            // Output never exceeds 4 bytes per input byte (see `mapping`), plus a space.
-            out = [UInt8](unsafeUninitializedCapacity: 4 * n + 1) { buffer, count in
+            // A word never exceeds 4 bytes per input byte (see `mapping`).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * n + 1) { buffer in
                 var j = 0
-                var pendingSpace = false
                 var inDigits = false
                 var i = 0
                 while i < n {
@@ -45,8 +57,6 @@ public struct TextSimplifier {
                         i += 1
                         switch classes[Int(b)] {
                         case 0:
-                            if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
-                            pendingSpace = false
                             inDigits = false
                             buffer[j] = b | ((b &- 0x41) < 26 ? 0x20 : 0)
                             j += 1
@@ -65,24 +75,21 @@ public struct TextSimplifier {
                     switch mapping {
                     case .removed: break
                     case .space:
-                        pendingSpace = true
+                        if j > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<j])) }
+                        j = 0
                         inDigits = false
                     case .digit:
                         if !inDigits {
-                            if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
-                            pendingSpace = false
                             buffer[j] = 0x30
                             j += 1
                             inDigits = true
                         }
                     case .text(let bytes):
-                        if pendingSpace, j > 0 { buffer[j] = 0x20; j += 1 }
-                        pendingSpace = false
                         inDigits = false
                         for c in bytes { buffer[j] = c; j += 1 }
                     }
                 }
-                count = j
+                if j > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<j])) }
             }
         }
     }

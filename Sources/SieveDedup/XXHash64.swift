@@ -61,12 +61,7 @@ public enum XXHash64 {
                 i += 1
             }
         }
-        h ^= h >> 33
-        h &*= p2
-        h ^= h >> 29
-        h &*= p3
-        h ^= h >> 32
-        return h
+        return avalanche(h)
     }
 
     /// A hash of a few 64-bit hashes (a shingle's words): xxHash64's path for short inputs
@@ -77,6 +72,11 @@ public enum XXHash64 {
             h ^= round(0, v)
             h = h.rotatedLeft(27) &* p1 &+ p4
         }
+        return avalanche(h)
+    }
+
+    @inline(__always) static func avalanche(_ x: UInt64) -> UInt64 {
+        var h = x
         h ^= h >> 33
         h &*= p2
         h ^= h >> 29

@@ -163,3 +163,23 @@ func ids(_ numbers: [Int]) -> [String] { numbers.map { "licence-" + zeroPadded($
     while let r = try merged.next() { out.append(r) }
     #expect(out == all.sorted())
 }
+
+/// Exact-Jaccard verification: the CC BY 4.0 pair (J = 0.827) is an LSH candidate but not a
+/// duplicate at 0.85; every other cluster member is above 0.85 with its survivor.
+@Test func verificationRejectsCandidatesBelowTheThreshold() throws {
+    let config = MinHashConfig(verify: 0.85)
+    let expected = ids(Licences.survivors + [15]).sorted()
+    let streaming = try run(MinHashStreamingStage(config: config, metadata: false), Licences.documents)
+    #expect(streaming.ids.sorted() == expected)
+    #expect(streaming.stats["candidates_rejected_by_verification"] >= 1)
+
+    let work = try Fixtures.temporaryDirectory()
+    let stage = MinHashCorpusStage(config: config, options: CorpusOptions())
+    _ = try run(stage.collector(file: 0, work: work), Licences.documents)
+    var stats = StageStats(name: "reduce")
+    for (phase, reduce) in stage.reducePhases.enumerated() {
+        for task in 0..<reduce.tasks { try stage.reduce(phase: phase, task: task, work: work, stats: &stats) }
+    }
+    #expect(stats["candidates_rejected_by_verification"] >= 1)
+    #expect(try run(stage.filter(file: 0, work: work), Licences.documents).ids.sorted() == expected)
+}

@@ -6,7 +6,7 @@ import SieveDedup
 let dedupSteps: [StepDefinition] = [
     StepDefinition(
         name: "dedup_minhash", summary: "remove near-duplicates: MinHash-LSH over word n-grams of simplified text",
-        keys: ["ngram", "buckets", "hashes_per_bucket", "seed", "metadata", "mem"],
+        keys: ["ngram", "buckets", "hashes_per_bucket", "seed", "verify", "metadata", "mem"],
         corpus: { params, _ in
             MinHashCorpusStage(config: try minHashConfig(&params), options: try corpusOptions(&params))
         }
@@ -41,7 +41,8 @@ private func minHashConfig(_ params: inout StepParams) throws -> MinHashConfig {
     MinHashConfig(ngram: try params.int("ngram", default: 5, range: 1...64),
                   bands: try params.int("buckets", default: 14, range: 1...99),
                   rowsPerBand: try params.int("hashes_per_bucket", default: 8, range: 1...64),
-                  seed: UInt64(try params.int("seed", default: 1, range: 0...Int.max)))
+                  seed: UInt64(try params.int("seed", default: 1, range: 0...Int.max)),
+                  verify: try params.double("verify", default: 0, range: 0...1))
 }
 
 private func corpusOptions(_ params: inout StepParams) throws -> CorpusOptions {
