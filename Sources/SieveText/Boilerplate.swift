@@ -23,12 +23,16 @@ enum Boilerplate {
             || t.attributes(i, contain: "contentinfo") || t.attributes(i, contain: "complementary")
             || t.attributes(i, contain: "sr-only") || t.attributes(i, contain: "screen-reader")
             || t.attributes(i, contain: "visually-hidden") || t.attributes(i, contain: "skip")
-            || t.attributes(i, contain: "print") || t.attributes(i, contain: "byline")
+            || t.attributes(i, contain: "no-print") || t.attributes(i, contain: "byline")
             || t.attributes(i, contain: "dateline") || t.attributes(i, contain: "author")
             || t.attributes(i, contain: "post-meta") || t.attributes(i, contain: "entry-meta")
             || t.attributes(i, contain: "article-meta") || t.attributes(i, contain: "postmeta")
             || t.attributes(i, contain: "rating")
-            || t.attributes(i, contain: "header")
+            || t.attributes(i, contain: "header") || t.attributes(i, contain: "caption")
+            || t.attributes(i, contain: "credit") || t.attributes(i, contain: "copyright")
+            || t.attributes(i, contain: "tags") || t.attributes(i, contain: "categor")
+            || t.attributes(i, contain: "paywall") || t.attributes(i, contain: "date")
+            || t.attributes(i, contain: "bio")
     }
 
     /// Short lines that are page furniture, not text (after trafilatura's and jusText's stop
@@ -50,10 +54,30 @@ enum Boilerplate {
         "gerelateerde artikelen", "delen", "advertentie", "reacties", "похожие статьи", "поделиться", "реклама",
     ]
 
+    /// Short lines starting with these are captions, credits, datelines or filing notes,
+    /// whatever follows.
+    static let prefixes: [String] = [
+        "foto:", "fotos:", "bild:", "bilder:", "titelbild:", "quelle:", "credit:", "credits:", "photo:", "image:",
+        "photo credit", "crédits photos", "crédit photo", "getty images", "stand:", "aktualisiert:", "aktualisiert am",
+        "veröffentlicht am", "erstellt am", "kategorie:", "kategorien:", "schlagworte:", "schlagwörter:", "tags:",
+        "filed under", "posted in", "posted on", "published:", "updated:", "read the latest from", "weitere themen",
+        "mehr zum thema", "war der artikel", "was denkst du", "lade…", "lade...", "loading…", "loading...",
+    ]
+
+    /// Whether a line is a cookie or consent notice: it names cookies and asks for consent or use.
+    static func isCookieNotice(_ line: String) -> Bool {
+        guard line.count < 400 else { return false }
+        let lower = line.lowercased()
+        guard lower.contains("cookie") else { return false }
+        return ["consent", "accept", "agree", "privacy", "zustimm", "akzept", "einverstanden", "nutzung", "verwend",
+                "datenschutz", "utilis", "accepte", "acept", "utiliz", "accett", "zgod", "akcept"].contains { lower.contains($0) }
+    }
+
     /// Whether a whole line (lowercased) is a furniture phrase.
     static func isFurniture(_ line: String) -> Bool {
         guard line.count < 60 else { return false }
         let lower = line.lowercased()
+        for prefix in prefixes where lower.hasPrefix(prefix) { return true }
         for phrase in phrases where lower.hasPrefix(phrase) {
             let rest = lower.dropFirst(phrase.count)
             if rest.isEmpty || rest.count < 12 && !rest.contains(".") { return true }

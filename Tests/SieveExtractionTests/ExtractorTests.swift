@@ -70,9 +70,13 @@ import Testing
     }
 
     @Test func preKeepsItsLines() throws {
-        let html = "<body><article><p>The program prints two lines when it runs:</p><pre>line one\n  line two\n</pre></article></body>"
+        let html = """
+            <body><article><p>The program prints two lines when it runs:</p>
+            <pre>let greeting = "hello, world"  // the first line of the program\n  print(greeting)  // printed twice\n</pre>
+            </article></body>
+            """
         let text = try #require(Extractor().extract(html)).text
-        #expect(text.contains("line one\nline two"))
+        #expect(text.contains("let greeting = \"hello, world\" // the first line of the program\nprint(greeting) // printed twice"))
     }
 
     @Test func emptyInputIsNotADocument() {
@@ -83,7 +87,9 @@ import Testing
     @Test func pathologicalPagesAreCapped() throws {
         let deep = String(repeating: "<div>", count: 50_000) + "<p>deep text</p>" + String(repeating: "</div>", count: 50_000)
         let start = ContinuousClock.now
-        let deepResult = try #require(Extractor().extract("<html><body>" + deep + "<p>after the deep part</p></body></html>"))
+        var recall = Extractor.Options()
+        recall.focus = .recall
+        let deepResult = try #require(Extractor(options: recall).extract("<html><body>" + deep + "<p>after the deep part</p></body></html>"))
         #expect(deepResult.text.contains("deep text"))
         #expect(deepResult.text.contains("after the deep part"))
         #expect(deepResult.capped)
