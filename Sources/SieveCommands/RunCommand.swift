@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where tasks run: local.") var executor: String = "local"
     @Flag(help: "Print the plan (tasks, inputs, outputs) and do nothing.") var dryRun = false
     @Flag(help: "Start the run over if the pipeline file or inputs changed since it began.") var allowChangedSpec = false
+    @Option(help: .hidden) var phase: String?
     @Option(help: .hidden) var task: Int?
 
     func run() throws {
@@ -30,10 +31,17 @@ struct RunCommand: ParsableCommand {
         let run = try Run(spec: spec, directory: runDir ?? "runs/\(spec.name)", tasks: tasks)
 
         if let task {
-            guard (0..<run.tasks).contains(task) else { throw SieveError.usage("--task \(task) is not in 0..<\(run.tasks)") }
-            Log.info("task \(task): \(run.files(ofTask: task).count) input files")
-            try run.runTask(task)
-            Log.info("task \(task): done")
+            let p = try phase.map { name in
+                guard let p = run.phase(named: name) else {
+                    throw SieveError.usage("--phase: no phase '\(name)' (phases: \(run.phases.map(\.name).joined(separator: ", ")))")
+                }
+                return p
+            } ?? 0
+            let tasks = run.phases[p].tasks
+            guard (0..<tasks).contains(task) else { throw SieveError.usage("--task \(task) is not in 0..<\(tasks)") }
+            Log.info("\(run.phases[p].name) task \(task): started")
+            try run.runTask(phase: p, task: task)
+            Log.info("\(run.phases[p].name) task \(task): done")
             return
         }
         if dryRun { return printPlan(run) }
@@ -41,20 +49,20 @@ struct RunCommand: ParsableCommand {
         try FileSystem.createDirectory(run.directory)
         try run.lock()
         try run.prepare(allowChangedSpec: allowChangedSpec)
-        let pending = run.pendingTasks
-        if pending.isEmpty {
-            Log.info("nothing to do: all \(run.tasks) tasks of \(run.directory) are complete")
+        let pending = run.totalTasks - run.completedTasks
+        if pending == 0 {
+            Log.info("nothing to do: all \(run.totalTasks) tasks of \(run.directory) are complete")
         } else {
-            if pending.count < run.tasks { Log.info("resuming: \(run.tasks - pending.count) of \(run.tasks) tasks already complete") }
+            if pending < run.totalTasks { Log.info("resuming: \(run.completedTasks) of \(run.totalTasks) tasks already complete") }
             let failures = try LocalExecutor(run: run, workers: workers).execute(specPath: pipeline) { done, total in
                 if Log.isTerminal { Log.write("\rsieve: \(done)/\(total) tasks done") }
                 if Log.isTerminal, done == total { Log.write("\n") }
             }
             if !failures.isEmpty {
                 for f in failures {
-                    Log.info("task \(f.task) failed (exit \(f.status)): \(f.lastLogLine)  [\(run.logPath(task: f.task))]")
+                    Log.info("\(run.phases[f.phase].name) task \(f.task) failed (exit \(f.status)): \(f.lastLogLine)  [\(run.logPath(phase: f.phase, task: f.task))]")
                 }
-                throw SieveError.failed("\(failures.count) of \(pending.count) tasks failed; fix the cause and run the same command again to resume")
+                throw SieveError.failed("\(failures.count) tasks of phase \(run.phases[failures[0].phase].name) failed; fix the cause and run the same command again to resume")
             }
         }
         let stats = try run.mergeStats()
@@ -74,10 +82,16 @@ struct RunCommand: ParsableCommand {
         print("input: \(run.spec.inputFormat.name), \(run.inputs.count) files")
         print("steps: \(run.spec.steps.map(\.name).joined(separator: " → "))")
         print("tasks: \(run.tasks), workers: \(workers)")
-        for task in 0..<run.tasks {
-            let files = run.files(ofTask: task)
-            let state = run.isComplete(task: task) ? "complete" : "pending"
-            print("  task \(task) [\(state)]: \(files.count) files: \(files.prefix(3).map(\.path).joined(separator: ", "))\(files.count > 3 ? ", …" : "")")
+        let names = run.spec.steps.map(\.name)
+        for (p, phase) in run.phases.enumerated() {
+            let done = phase.tasks - run.pendingTasks(phase: p).count
+            print("phase \(phase.name): \(phase.tasks) tasks (\(done) complete); \(phase.describe(steps: names))")
+            guard case .segment = phase.kind, p == 0 else { continue }
+            for task in 0..<run.tasks {
+                let files = run.files(ofTask: task)
+                let state = run.isComplete(task: task) ? "complete" : "pending"
+                print("  task \(task) [\(state)]: \(files.count) files: \(files.prefix(3).map(\.path).joined(separator: ", "))\(files.count > 3 ? ", …" : "")")
+            }
         }
     }
 }

@@ -10,7 +10,9 @@ public struct SieveCommand: ParsableCommand {
             Stage by stage:   sieve read jsonl dumps/*.jsonl.gz | sieve write out/text
             """,
         subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self,
-                      TokenizerCommand.self, InspectCommand.self]
+                      TokenizerCommand.self, InspectCommand.self,
+                      ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
+                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self]
     )
 
     public init() {}

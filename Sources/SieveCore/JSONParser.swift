@@ -150,7 +150,8 @@ public struct JSONParser {
     mutating func parseString() throws(SyntaxError) -> String {
         i += 1  // "
         var runStart = i
-        // Fast path: no escapes at all.
+        // Fast path: no escapes at all. Eight bytes at a time until one needs a look.
+        i = skipPlainRun(from: i)
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
@@ -164,6 +165,7 @@ public struct JSONParser {
         }
         scratch.removeAll(keepingCapacity: true)
         while true {
+            i = skipPlainRun(from: i)
             while i < bytes.count {
                 let b = bytes[i]
                 if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
@@ -179,6 +181,18 @@ public struct JSONParser {
             try parseEscape()
             runStart = i
         }
+    }
+
+    /// The index of the first 8-byte word from `start` that holds a quote, a backslash or a
+    /// control character (the caller finds which byte, one at a time).
+    private func skipPlainRun(from start: Int) -> Int {
+        var k = start
+        guard let base = bytes.baseAddress else { return k }
+        while k + 8 <= bytes.count {
+            if SWAR.hasSpecialJSONByte(base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) { break }
+            k += 8
+        }
+        return k
     }
 
     private mutating func parseEscape() throws(SyntaxError) {

@@ -36,11 +36,19 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
         string.withUTF8 { utf8 in
             var runStart = 0
-            for k in 0..<utf8.count {
+            var k = 0
+            let base = UnsafeRawPointer(utf8.baseAddress)
+            while k < utf8.count {
+                if let base, k + 8 <= utf8.count,
+                   !SWAR.hasSpecialJSONByte(base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) {
+                    k += 8
+                    continue
+                }
                 let b = utf8[k]
+                k += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if runStart < k { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k])) }
-                runStart = k + 1
+                if runStart < k - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(k - 1)])) }
+                runStart = k
                 out.append(UInt8(ascii: "\\"))
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)

@@ -64,6 +64,7 @@ public struct LineReader: ~Copyable {
                 skipping = true
                 consumed += Int64(end - start)
                 start = end
+                searchFrom = end
             }
             searchFrom = try fill(keepingFrom: searchFrom)
         }
@@ -78,6 +79,7 @@ public struct LineReader: ~Copyable {
     /// Moves the partial line to the front, grows the buffer if it is full, reads more.
     /// Returns where the newline search should resume.
     private mutating func fill(keepingFrom searchFrom: Int) throws -> Int {
+        precondition(searchFrom >= start && searchFrom <= end)
         let held = end - start
         let searched = searchFrom - start
         if start > 0 {
