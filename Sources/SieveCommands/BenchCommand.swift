@@ -22,16 +22,19 @@ struct BenchCommand: ParsableCommand {
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
                 reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
+            sieve bench tokenizer [--train-input /tmp/sieve-bench/prose-50MB.txt --encode-input /tmp/sieve-bench/prose-100MB.txt]
+                BPE training (vocab 8192) and encoding (scripts/make-tokenizer-bench-input; peer: Benchmarks/tokenizer_hf.py)
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, pii, read.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, pii, read, tokenizer.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
     @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
 
     @OptionGroup var pretrain: PretrainBenchOptions
+    @OptionGroup var tokenizer: TokenizerBenchOptions
 
 
     func run() throws {
@@ -47,11 +50,12 @@ struct BenchCommand: ParsableCommand {
         case "warc":
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
             for result in try Benchmarks.warc(path: input) { print(result) }
+        case "tokenizer": for result in try tokenizer.run() { print(result) }
         case "read":
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, pii, read)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, pii, read, tokenizer)")
         }
     }
 

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A hash set of byte strings that numbers its entries in insertion order; callers keep values in
 /// arrays indexed by that number. Open addressing over one arena of key bytes: no allocation per
 /// key, and lookups hash the bytes in place (the pre-token counts of the trainer, the encoder's
@@ -69,7 +65,19 @@ struct ByteTable {
     private func equal(_ e: Int, _ p: UnsafeRawPointer, _ n: Int) -> Bool {
         let start = starts[e]
         guard starts[e + 1] - start == n else { return false }
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, p, n) == 0 }
+        return arena.withUnsafeBytes { arena in
+            let q = arena.baseAddress! + start
+            var i = 0
+            while i + 8 <= n {  // short keys: inline word compares beat a call to memcmp
+                if p.loadUnaligned(fromByteOffset: i, as: UInt64.self) != q.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < n {
+                if p.load(fromByteOffset: i, as: UInt8.self) != q.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// The entry holding `bytes`, added if new.

@@ -3,14 +3,12 @@
 /// allocates nothing per token (only when a new piece enters the cache).
 public struct Encoder {
     public let tokenizer: Tokenizer
-    /// Pieces longer than this are encoded every time (as `tokenizers` does past 256 characters).
-    static let maxCachedPiece = 256
+    /// Pieces longer than this are encoded every time (as `tokenizers` does from 256 bytes).
+    static let maxCachedPiece = 255
     /// The cache starts over when it holds this many pieces.
-    public var cacheCapacity: Int
+    public var cacheCapacity: Int { cache.capacity }
 
-    private var cache = ByteTable(capacity: 1 << 16)
-    private var cacheOffsets: [Int] = [0]
-    private var cacheTokens: [UInt32] = []
+    private var cache: PieceCache
     // BPE work buffers.
     private var symbols: [UInt32] = []
     private var next: [Int32] = []
@@ -21,9 +19,9 @@ public struct Encoder {
     /// Whether each byte starts one of the added tokens.
     private let addedFirstBytes: [Bool]
 
-    public init(_ tokenizer: Tokenizer, cacheCapacity: Int = 1 << 20) {
+    public init(_ tokenizer: Tokenizer, cacheCapacity: Int = 1 << 18) {
         self.tokenizer = tokenizer
-        self.cacheCapacity = cacheCapacity
+        cache = PieceCache(capacity: cacheCapacity)
         var first = [Bool](repeating: false, count: 256)
         for added in tokenizer.addedTokens { if let b = added.content.utf8.first { first[Int(b)] = true } }
         addedFirstBytes = first
@@ -89,23 +87,10 @@ public struct Encoder {
         PreTokenizer.split(bytes) { start, end in
             let p = base + start, n = end - start
             guard n <= Self.maxCachedPiece else { return bpe(p, n, into: &out) }
-            if let hit = cache.find(p, n) {
-                cacheTokens.withUnsafeBufferPointer {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[cacheOffsets[hit]..<cacheOffsets[hit + 1]]))
-                }
-                return
-            }
-            if cache.count >= cacheCapacity {
-                cache.removeAll()
-                cacheOffsets.removeAll(keepingCapacity: true)
-                cacheOffsets.append(0)
-                cacheTokens.removeAll(keepingCapacity: true)
-            }
+            if cache.lookup(p, n, into: &out) { return }
             let before = out.count
             bpe(p, n, into: &out)
-            _ = cache.insert(p, n)
-            cacheTokens.append(contentsOf: out[before...])
-            cacheOffsets.append(cacheTokens.count)
+            cache.insert(p, n, out[before...])
         }
     }
 

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Runs `body(0)`…`body(count - 1)` at once, one per thread, and returns when all are done. The
 /// caller guarantees that the calls share nothing mutable (each writes its own slot).
-func parallel(_ count: Int, _ body: (Int) -> Void) {
+public func runInParallel(_ count: Int, _ body: (Int) -> Void) {
     guard count > 1 else {
         if count == 1 { body(0) }
         return

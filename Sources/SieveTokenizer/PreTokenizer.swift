@@ -32,7 +32,12 @@ public enum PreTokenizer {
     static func character(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafeMutablePointer<UInt8>) -> (UInt8, Int) {
         let b0 = p[i]
         if b0 < 0x80 { return (table[Int(b0)], 1) }
-        @inline(__always) func continuation(_ k: Int) -> UInt32? {
+        return multibyte(p, i, n, table)
+    }
+
+    static func multibyte(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ table: UnsafeMutablePointer<UInt8>) -> (UInt8, Int) {
+        let b0 = p[i]
+        func continuation(_ k: Int) -> UInt32? {
             guard k < n, p[k] & 0xC0 == 0x80 else { return nil }
             return UInt32(p[k] & 0x3F)
         }

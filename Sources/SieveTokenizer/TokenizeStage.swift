@@ -22,7 +22,7 @@ public struct TokenizeStage: Stage {
         let special = allowSpecial
         encoders.withUnsafeMutableBufferPointer { encoders in
             encoded.withUnsafeMutableBufferPointer { encoded in
-                parallel(parts) { w in
+                runInParallel(parts) { w in
                     for k in (docs.count * w / parts)..<(docs.count * (w + 1) / parts) {
                         encoded[k] = encoders[w].encode(docs[k].text, allowSpecial: special)
                     }

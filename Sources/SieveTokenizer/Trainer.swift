@@ -36,7 +36,7 @@ public struct WordCounts {
         var partial = [WordCounts](repeating: WordCounts(), count: parts)
         text.withUnsafeBytes { text in
             partial.withUnsafeMutableBufferPointer { partial in
-                parallel(parts) { w in
+                runInParallel(parts) { w in
                     var counts = WordCounts()
                     var k = ends.count * w / parts
                     let stop = ends.count * (w + 1) / parts
