@@ -50,5 +50,6 @@ let package = Package(
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
+        .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
     ]
 )

@@ -107,6 +107,7 @@ public struct LinearScorer: Sendable {
     struct Features {
         var indices: [Int32] = []
         var weight: Float = 0
+        var words = 0
         var dense: [Float] = []
         var hits: [Int] = []
     }
@@ -158,7 +159,7 @@ public struct LinearScorer: Sendable {
         for j in f.dense.indices { f.dense[j] = 0 }
         if scratch.vector.count != dim { scratch.vector = [Float](repeating: 0, count: dim) }
 
-        let buckets = UInt64(config.featureBuckets)
+        let buckets = config.featureBuckets
         var previous: UInt64 = 0
         var recent: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var words = 0
@@ -173,8 +174,8 @@ public struct LinearScorer: Sendable {
             words += 1
             letters += word.count
             if useNgrams {
-                f.indices.append(Int32(truncatingIfNeeded: h % buckets))
-                if words > 1 { f.indices.append(Int32(truncatingIfNeeded: Words.combine(previous, h) % buckets)) }
+                f.indices.append(Int32(truncatingIfNeeded: Words.bucket(h, buckets)))
+                if words > 1 { f.indices.append(Int32(truncatingIfNeeded: Words.bucket(Words.combine(previous, h), buckets))) }
             }
             previous = h
             if !blocklist.isEmpty {
@@ -200,6 +201,7 @@ public struct LinearScorer: Sendable {
         scratch.ngram = ngram
         scratch.vector = vector
         f.weight = words > 0 ? 1 / Float(words).squareRoot() : 0
+        f.words = words
         if embedded > 0 { for j in 0..<dim { f.dense[j] /= Float(embedded) } }
         Self.statistics(text, words: words, letters: letters, hits: f.hits.count, into: &f.dense, at: dim)
         scratch.features = f
@@ -280,7 +282,11 @@ public struct LinearScorer: Sendable {
         public var positives: Int
         public var negatives: Int
         public var calibrationSamples: Int
+        /// Words read by the SGD passes (words of the fitting set × epochs), fastText's count.
+        public var words: Int
+        /// Feature extraction, SGD and calibration.
         public var seconds: Double
+        public var wordsPerSecond: Double { Double(words) / seconds }
     }
 
     /// Trains on labelled texts (label 1 = positive). Deterministic for a given seed.
@@ -359,7 +365,9 @@ public struct LinearScorer: Sendable {
         let scores = calibration.map { Double(model.rawScore(features[$0])) }
         (model.plattA, model.plattB) = plattScaling(scores: scores, labels: calibration.map { labels[$0] })
         let report = TrainingReport(positives: labels.filter { $0 }.count, negatives: labels.filter { !$0 }.count,
-                                    calibrationSamples: calibration.count, seconds: monotonicSeconds() - start)
+                                    calibrationSamples: calibration.count,
+                                    words: fit.reduce(0) { $0 + features[$1].words } * config.epochs,
+                                    seconds: monotonicSeconds() - start)
         return (model, report)
     }
 

@@ -17,6 +17,10 @@ public enum Words {
         return h
     }
 
+    /// A bucket in 0..<n from a hash (Lemire's multiply-shift range reduction: no division).
+    @inline(__always)
+    public static func bucket(_ h: UInt64, _ n: Int) -> Int { Int(truncatingIfNeeded: ((h >> 32) &* UInt64(n)) >> 32) }
+
     /// Mixes two hashes (a word bigram, a phrase) into one.
     @inline(__always)
     public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -59,7 +63,9 @@ public enum Words {
                 var value = UInt32(b) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
                 for j in 1..<max(length, 1) { value = value << 6 | UInt32(utf8[k + j] & 0x3F) }
                 let isWordPart: Bool
-                if length > 1, let scalar = Unicode.Scalar(value) {
+                if (0x2000...0x206F).contains(value) || (0x3000...0x303F).contains(value) {
+                    isWordPart = false  // general and CJK punctuation, spaces: common, and no lookup
+                } else if length > 1, let scalar = Unicode.Scalar(value) {
                     let p = scalar.properties
                     isWordPart = p.isAlphabetic || p.numericType == .decimal
                         || (!buffer.isEmpty && (p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark))
