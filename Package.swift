@@ -57,5 +57,6 @@ let package = Package(
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
 
         .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
+        .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
     ]
 )

@@ -18,6 +18,8 @@ struct BenchCommand: ParsableCommand {
                 GPT training steps: tokens/s and MFU against the measured sgemm peak
             sieve bench dedup --input /tmp/sieve-bench/dedup.jsonl --mem 256MB   (scripts/make-dedup-bench-input)
                 MinHash signatures (MB/s per core) and every dedup phase's time
+            sieve bench scorer   (inputs from python3 scripts/scorer_bench_inputs.py)
+                skip-gram words/s per thread, scoring docs/s, toxicity ROC-AUC on a held-out split
             sieve bench pii --size 256MB
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
@@ -27,14 +29,17 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, pii, read, tokenizer.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
     @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
+    @Option(help: "scorer: where scripts/scorer_bench_inputs.py wrote its inputs.") var scorerInputs = "/tmp/sieve-bench/scorer"
+    @Option(help: "scorer: threads for skip-gram training.") var threads = 2
 
     @OptionGroup var pretrain: PretrainBenchOptions
     @OptionGroup var tokenizer: TokenizerBenchOptions
+
 
 
     func run() throws {
@@ -42,6 +47,10 @@ struct BenchCommand: ParsableCommand {
         case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
         case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
         case "pretrain": print(try pretrain.run())
+        case "scorer":
+            let d = scorerInputs
+            _ = try Benchmarks.scorer(corpus: d + "/books.jsonl", crawl: d + "/crawl.jsonl", toxicityTrain: d + "/davidson-train.jsonl",
+                                      toxicityTest: d + "/davidson-test.jsonl", blocklist: d + "/ldnoobw-en.txt", threads: threads)
         case "dedup":
             guard let input else { throw SieveError.usage("sieve bench dedup needs --input (build one with scripts/make-dedup-bench-input)") }
             guard let budget = parseByteSize(mem) else { throw SieveError.usage("--mem: '\(mem)' is not a size such as 256MB") }
@@ -55,7 +64,7 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, pii, read, tokenizer)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer)")
         }
     }
 

@@ -12,7 +12,7 @@ public struct SieveCommand: ParsableCommand {
         subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self,
                       TokenizerCommand.self, InspectCommand.self,
                       ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
-                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self]
+                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self, ScorerCommand.self]
     )
 
     public init() {}

@@ -1,3 +1,5 @@
+import SieveCore
+
 /// MinHash signatures and LSH band keys (Broder 1997, "On the resemblance and containment of
 /// documents"; banding as in Leskovec, Rajaraman, Ullman, *Mining of Massive Datasets* §3.4).
 ///

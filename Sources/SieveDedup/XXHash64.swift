@@ -99,17 +99,3 @@ public enum XXHash64 {
 extension UInt64 {
     @inline(__always) func rotatedLeft(_ k: UInt64) -> UInt64 { self << k | self >> (64 - k) }
 }
-
-/// SplitMix64 (Steele, Lea, Flood 2014): the seeded generator of MinHash permutations, so the
-/// same seed gives the same permutations on every machine.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

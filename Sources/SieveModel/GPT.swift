@@ -1,3 +1,5 @@
+import SieveCore
+
 /// A GPT-2 model (Radford et al. 2019) with its parameters, gradients and activations, trained by
 /// hand-written forward and backward passes (the structure of Karpathy's llm.c `train_gpt2.c`):
 /// x = wte[tokens] + wpe; per block x += attn(ln_1(x)); x += mlp(ln_2(x)); logits = ln_f(x)·wteᵀ.

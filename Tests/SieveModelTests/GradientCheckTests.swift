@@ -1,3 +1,4 @@
+import SieveCore
 import Testing
 @testable import SieveModel
 
