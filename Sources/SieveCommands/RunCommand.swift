@@ -28,9 +28,7 @@ struct RunCommand: ParsableCommand {
         guard tasks.map({ $0 >= 1 }) ?? true else { throw SieveError.usage("--tasks must be at least 1") }
         guard workers >= 1 else { throw SieveError.usage("--workers must be at least 1") }
         guard executor == "local" else { throw SieveError.usage("--executor: '\(executor)' is not available (known: local)") }
-        let directory = runDir ?? "runs/\(spec.name)"
-        // A task process without --tasks takes the count from the run's plan.
-        let run = try Run(spec: spec, directory: directory, tasks: tasks ?? (task != nil ? Run.plannedTasks(in: directory) : nil))
+        let run = try Run(spec: spec, directory: runDir ?? "runs/\(spec.name)", tasks: tasks)
 
         if let task {
             let p = try phase.map { name in

@@ -77,12 +77,6 @@ public struct Run: Sendable {
     public var totalTasks: Int { phases.reduce(0) { $0 + $1.tasks } }
     public var completedTasks: Int { phases.indices.reduce(0) { $0 + phases[$1].tasks - pendingTasks(phase: $1).count } }
 
-    /// The task count recorded in `directory`'s plan, if it has one: what a task process started
-    /// without `--tasks` (e.g. by a cluster scheduler) must use.
-    public static func plannedTasks(in directory: String) -> Int? {
-        (try? JSONParser.parse(FileSystem.readText(directory + "/plan.json")))?.objectValue?["tasks"]?.intValue
-    }
-
     /// The plan as JSON: what a resumed run must agree with.
     var planJSON: JSONValue {
         ["spec_sha256": .string(spec.sha256), "tasks": JSONValue(tasks), "inputs": .array(inputs.map { .string($0) }),
