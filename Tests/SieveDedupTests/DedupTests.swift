@@ -183,3 +183,58 @@ func ids(_ numbers: [Int]) -> [String] { numbers.map { "licence-" + zeroPadded($
     #expect(stats["candidates_rejected_by_verification"] >= 1)
     #expect(try run(stage.filter(file: 0, work: work), Licences.documents).ids.sorted() == expected)
 }
+
+/// `../shared/data/prose/gutenberg-books`: two Project Gutenberg editions of Frankenstein (#84,
+/// #42324: different transcriptions) and Dracula (#345), cut into paragraphs of 20+ words. Offsets
+/// are from the folder's index.jsonl. Skipped when the shared data is absent.
+enum Gutenberg {
+    static let part0 = Fixtures.root + "/../../shared/data/prose/gutenberg-books/gutenberg_en_part0.txt.gz"
+    static var available: Bool { FileSystem.exists(part0) }
+
+    static func paragraphs() throws -> [Document] {
+        let stream = try Compression.open(part0)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while bytes.count < 15_650_250 {
+            let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        var docs: [Document] = []
+        for (name, offset, length) in [("ed1", 14_735_345, 448_928), ("ed2", 15_184_273, 465_977), ("dracula", 11_968_174, 890_394)] {
+            let text = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self).replacingOccurrences("\r\n", "\n")
+            var k = 0
+            for paragraph in text.splitParagraphs() where paragraph.split(separator: " ").count >= 20 {
+                docs.append(Document(id: "\(name)-\(k)", text: paragraph))
+                k += 1
+            }
+        }
+        return docs
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+
+    func splitParagraphs() -> [String] {
+        split(separator: "\n\n").map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+    }
+}
+
+@Test(.enabled(if: Gutenberg.available, "../shared/data is absent"))
+func theSecondEditionOfFrankensteinIsFoundAndDraculaIsNot() throws {
+    let docs = try Gutenberg.paragraphs()
+    let kept = Set(try run(MinHashStreamingStage(config: MinHashConfig(), metadata: false), docs).ids)
+    func count(_ prefix: String, dropped: Bool) -> Int {
+        docs.count { $0.id.hasPrefix(prefix) && kept.contains($0.id) != dropped }
+    }
+    let (ed1, ed2, dracula) = (docs.count { $0.id.hasPrefix("ed1") }, docs.count { $0.id.hasPrefix("ed2") }, docs.count { $0.id.hasPrefix("dracula") })
+    #expect(ed1 > 600 && ed2 > 600 && dracula > 1000)
+    // Nearly every paragraph of the second edition is a near-duplicate of the first; Dracula
+    // shares only Project Gutenberg's licence paragraphs with them.
+    #expect(Double(count("ed2", dropped: true)) >= 0.9 * Double(ed2))
+    #expect(count("ed1", dropped: true) <= 5)
+    #expect(Double(count("dracula", dropped: true)) <= 0.05 * Double(dracula))
+}
