@@ -44,7 +44,7 @@ public struct C4QualityFilter: DocumentFilter {
         for raw in PythonText.splitLines(Substring(doc.text)) {
             var line = PythonText.strip(raw)
             let words = PythonText.splitWhitespace(line)
-            if maxWordLength != -1, words.contains(where: { $0.unicodeScalars.count > maxWordLength }) { continue }
+            if maxWordLength != -1, words.contains(where: { PythonText.length($0) > maxWordLength }) { continue }
             if removeCitations { line = Self.removingCitations(line) }
             if filterNoTerminalPunctuation {
                 guard let last = line.unicodeScalars.last, [".", "?", "!", "\"", "'"].contains(last),

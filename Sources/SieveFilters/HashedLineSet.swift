@@ -11,7 +11,7 @@ public struct HashedLineSet: Sendable {
 
     public init<S: Sequence>(_ strings: S) where S.Element: StringProtocol {
         hashes = strings.map { TextHash.of(Substring($0)) }
-        hashes.sort()
+        Self.radixSort(&hashes)
     }
 
     /// One entry per line of `path` (any compression), stripped; lines starting with `#` and
@@ -29,7 +29,7 @@ public struct HashedLineSet: Sendable {
             guard end > start, raw[start] != 0x23 else { continue }
             hashes.append(TextHash.of(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end])))
         }
-        if !zip(hashes, hashes.dropFirst()).allSatisfy({ $0 <= $1 }) { hashes.sort() }
+        Self.radixSort(&hashes)
     }
 
     public var count: Int { hashes.count }
@@ -46,6 +46,25 @@ public struct HashedLineSet: Sendable {
     }
 
     public mutating func formUnion(_ other: HashedLineSet) {
-        hashes = (hashes + other.hashes).sorted()
+        hashes += other.hashes
+        Self.radixSort(&hashes)
+    }
+
+    /// Least-significant-digit radix sort, 16 bits a pass: four linear passes, where a
+    /// comparison sort of 4.5 million keys takes several times longer.
+    static func radixSort(_ keys: inout [UInt64]) {
+        var other = [UInt64](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 1 << 16 + 1)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            for k in counts.indices { counts[k] = 0 }
+            for x in keys { counts[Int(truncatingIfNeeded: x >> UInt64(shift)) & 0xFFFF + 1] += 1 }
+            for k in 1..<counts.count { counts[k] += counts[k - 1] }
+            for x in keys {
+                let digit = Int(truncatingIfNeeded: x >> UInt64(shift)) & 0xFFFF
+                other[counts[digit]] = x
+                counts[digit] += 1
+            }
+            swap(&keys, &other)
+        }
     }
 }

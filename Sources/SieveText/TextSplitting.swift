@@ -35,7 +35,7 @@ public enum PythonText {
 
     /// `len(s)`: the number of code points.
     @inline(__always)
-    public static func length(_ s: Substring) -> Int { s.unicodeScalars.count }
+    public static func length<S: StringProtocol>(_ s: S) -> Int { s.utf8.count { $0 & 0xC0 != 0x80 } }
 
     /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
     /// mark into the character before it).
@@ -400,7 +400,7 @@ public enum TextSplitting {
         var seenPeriod = false
         for w in words {
             let scalars = w.unicodeScalars
-            let isEnd = scalars.count == 1 && Punctuation.sentenceEnds.contains(scalars.first!)
+            let isEnd = scalars.count == 1 && Punctuation.isSentenceEnd(scalars.first!)
             if seenPeriod, !isEnd, !isPunctuation(w) {
                 count += 1
                 seenPeriod = false
