@@ -35,7 +35,7 @@ public enum PythonText {
 
     /// `len(s)`: the number of code points.
     @inline(__always)
-    public static func length(_ s: Substring) -> Int { s.unicodeScalars.count }
+    public static func length<S: StringProtocol>(_ s: S) -> Int { s.utf8.count { $0 & 0xC0 != 0x80 } }
 
     /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
     /// mark into the character before it).
@@ -152,7 +152,8 @@ public enum PythonText {
 /// - a period stays on the word before it when spaCy keeps it there: its abbreviations
 ///   (`Mr.`, `e.g.`, `a.m.`, single letters) and a capital not preceded by a capital
 ///   (`U.S.A.`, `I.`), but not `IBM.`;
-/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00` and `@user`;
+/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00`, `A-1`, `to‐day` (U+2010)
+///   and `@user`; `cannot` is `can` `not`;
 /// - underscores around a word (`_word_`) and a period between a lowercase and an uppercase
 ///   letter (`org.apache.Foo`) are split off;
 /// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
@@ -268,6 +269,9 @@ public final class WordSplitter {
         let last = b[previous.upperBound - 1]
         let afterLetter = last | 0x20 >= 0x61 && last | 0x20 <= 0x7A
         if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } ? 1 : nil }
+        if isUnbreakingHyphen(b, start, end) || (previous.count >= 3 && isUnbreakingHyphen(b, previous.upperBound - 3, previous.upperBound)) {
+            return 1
+        }
         if number, b[start] == 0x2D, afterLetter { return 1 }
         guard previous.count == 1 else { return nil }
         if last == 0x40 {
@@ -279,6 +283,12 @@ public final class WordSplitter {
         let digit = b[before.upperBound - 1]
         let ok = last == 0x2D ? digit | 0x20 >= 0x61 && digit | 0x20 <= 0x7A : (0x30...0x39).contains(digit)
         return ok ? 2 : nil
+    }
+
+    /// U+2010 HYPHEN or U+2011 NON-BREAKING HYPHEN, which spaCy's infix rules do not split at
+    /// (`to‐day`), unlike `-`, `–` and `—`.
+    private static func isUnbreakingHyphen(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        end - start == 3 && b[start] == 0xE2 && b[start + 1] == 0x80 && (b[start + 2] == 0x90 || b[start + 2] == 0x91)
     }
 
     /// Whether spaCy splits a letter segment that ICU keeps whole: underscores at its ends
@@ -347,6 +357,7 @@ public final class WordSplitter {
         let table: [(String, String)] = [
             ("n't", "ai are ca could dare did do does had has have is may might must need ought sha should was were wo would"),
             ("'s", ""),
+            ("not", "can"),
             ("'m", "i"),
             ("'d", "he how i it she that there these they this those we what when where who why you"),
             ("'ll", "he how i it she that there these they this those we what when where who why you"),
@@ -389,7 +400,7 @@ public enum TextSplitting {
         var seenPeriod = false
         for w in words {
             let scalars = w.unicodeScalars
-            let isEnd = scalars.count == 1 && Punctuation.sentenceEnds.contains(scalars.first!)
+            let isEnd = scalars.count == 1 && Punctuation.isSentenceEnd(scalars.first!)
             if seenPeriod, !isEnd, !isPunctuation(w) {
                 count += 1
                 seenPeriod = false
