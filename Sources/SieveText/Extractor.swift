@@ -495,7 +495,7 @@ struct TextBuilder {
 /// title in `metadata.title`. A page with no text left is dropped (`dropped_no_text`); HTML that
 /// libxml2 cannot parse is skipped (`skipped_unparsable_html`); capped pages are counted
 /// (`capped`) and a warning names them.
-public struct ExtractStage: Stage {
+public struct ExtractStage: IndependentStage {
     public let extractor: Extractor
 
     public init(options: Extractor.Options = .init()) { extractor = Extractor(options: options) }

@@ -136,7 +136,7 @@ public struct LanguageModel: Sendable {
 /// 4 digits); with `keep`, drops documents in other languages (`dropped_language`) and, with
 /// `minScore`, those identified with less confidence (`dropped_language_score`), as datatrove's
 /// `LanguageFilter(languages, language_threshold)` does.
-public struct LanguageFilter: Stage {
+public struct LanguageFilter: IndependentStage {
     public let model: LanguageModel
     public let keep: Set<String>
     public let minScore: Double
