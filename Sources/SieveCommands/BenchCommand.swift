@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if what == "extract" {
             // Input: HTML documents as NDJSON, built by scripts/build-extraction-bench.
-            print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
+            for result in try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl") { print(result) }
             return
         }
         guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, extract)") }

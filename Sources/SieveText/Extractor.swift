@@ -58,7 +58,7 @@ public struct Extractor: Sendable {
             html = String(decoding: html.utf8.prefix(options.maxHTMLBytes), as: UTF8.self)
             capped = true
         }
-        guard let tree = HTMLTree.parse(html: html, maxDepth: options.maxDepth) else { return nil }
+        guard let tree = HTMLTree.parse(html: MarkupStripper.strip(html), maxDepth: options.maxDepth) else { return nil }
         var walker = ContentWalker(tree: tree, options: options)
         let text = walker.mainText()
         return Result(text: text, title: walker.title(), capped: capped || tree.truncatedDepth)
