@@ -95,6 +95,16 @@ public struct LanguageModel: Sendable {
         for scalar in text.unicodeScalars {
             read += 1
             if read > maxCharacters { break }
+            let v = scalar.value
+            if v < 0x80 {
+                // ASCII: letters lowercased by hand, everything else ends a word.
+                if v >= 0x61 && v <= 0x7A { word.append(scalar) } else if v >= 0x41 && v <= 0x5A {
+                    word.append(Unicode.Scalar(v + 32)!)
+                } else {
+                    flush()
+                }
+                continue
+            }
             let lowered = scalar.properties.changesWhenLowercased ? Array(scalar.properties.lowercaseMapping.unicodeScalars) : [scalar]
             for s in lowered {
                 switch s.properties.generalCategory {
