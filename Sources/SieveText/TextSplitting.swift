@@ -158,7 +158,9 @@ public enum PythonText {
 ///   letter (`org.apache.Foo`) are split off;
 /// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
 /// - a whitespace-delimited chunk starting with `http://`, `https://` or `www.` is one token
-///   (trailing punctuation split off).
+///   (trailing punctuation split off);
+/// - inside a chunk, punctuation is joined to its neighbours except where spaCy splits
+///   (`joinChunks`), in languages written with spaces.
 /// Not thread-safe: it reuses buffers; every stage builds its own.
 public final class WordSplitter {
     public let locale: String
@@ -230,6 +232,112 @@ public final class WordSplitter {
                 continue
             }
             ranges.append(start..<end)
+        }
+        if !Self.unspaced.contains(locale) { joinChunks(bytes) }
+    }
+
+    /// Languages written without spaces: their dictionary segments are kept apart.
+    static let unspaced: Set<String> = ["zh", "ja", "th", "km", "lo", "my"]
+
+    /// spaCy splits a whitespace-delimited chunk only at its prefixes (opening punctuation,
+    /// quotes, currency, symbols), its suffixes (closing punctuation, quotes, `%`, a period) and a
+    /// few infixes (a hyphen or `~` between letters; `:` `<` `>` `=` `/` between a letter or
+    /// digit and a letter; `,` between letters; `+` `-` `*` `^` between digits; `...`). ICU
+    /// splits at every punctuation mark, so inside a chunk its punctuation tokens are joined
+    /// to their neighbours except at those places (`word[edit`, `C:\dir`, `x=1`, `AT&T`,
+    /// `earth,—my`). Two word tokens that ICU separated stay apart.
+    private func joinChunks(_ b: UnsafeBufferPointer<UInt8>) {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(ranges.count)
+        var i = 0
+        while i < ranges.count {
+            var j = i + 1
+            while j < ranges.count, ranges[j].lowerBound == ranges[j - 1].upperBound { j += 1 }
+            if j - i < 2 {
+                out += ranges[i..<j]
+            } else {
+                joinChunk(b, ranges[i..<j], into: &out)
+            }
+            i = j
+        }
+        ranges = out
+    }
+
+    private func joinChunk(_ b: UnsafeBufferPointer<UInt8>, _ chunk: ArraySlice<Range<Int>>, into out: inout [Range<Int>]) {
+        var first = chunk.startIndex
+        var last = chunk.endIndex
+        while first < last, Self.isAffix(b, chunk[first], prefix: true),
+              !(b[chunk[first].lowerBound] == 0x2B && first + 1 < last && (0x30...0x39).contains(b[chunk[first + 1].lowerBound])) {
+            out.append(chunk[first])
+            first += 1
+        }
+        var suffixes: [Range<Int>] = []
+        while last > first, Self.isAffix(b, chunk[last - 1], prefix: false) {
+            last -= 1
+            suffixes.append(chunk[last])
+        }
+        var k = first
+        while k < last {
+            var token = chunk[k]
+            while k + 1 < last {
+                let piece = chunk[k], next = chunk[k + 1]
+                let pieceIsMark = Self.isMarks(b, piece), nextIsMark = Self.isMarks(b, next)
+                if !pieceIsMark && !nextIsMark { break }
+                if pieceIsMark, Self.isInfix(b, piece, before: k > first ? chunk[k - 1] : nil, after: next) { break }
+                if nextIsMark, Self.isInfix(b, next, before: piece, after: k + 2 < last ? chunk[k + 2] : nil) { break }
+                token = token.lowerBound..<next.upperBound
+                k += 1
+            }
+            out.append(token)
+            k += 1
+        }
+        out += suffixes.reversed()
+    }
+
+    /// Whether a token is only punctuation or symbols (no letter or digit).
+    private static func isMarks(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        String(decoding: b[r], as: UTF8.self).unicodeScalars.allSatisfy { c in
+            switch c.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                 .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: true
+            default: false
+            }
+        }
+    }
+
+    /// spaCy's English prefixes and suffixes (`LIST_PUNCT`, `LIST_QUOTES`, ellipses, icons; `§ % = — – +`
+    /// and currency before a word; `% — –` and a period after one).
+    private static func isAffix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, prefix: Bool) -> Bool {
+        let token = String(decoding: b[r], as: UTF8.self)
+        if token.utf8.count >= 2, token.utf8.allSatisfy({ $0 == 0x2E }) { return true }
+        let scalars = Array(token.unicodeScalars)
+        guard scalars.count == 1 || token == "……" else { return false }
+        let c = scalars[0]
+        if affixes.unicodeScalars.contains(c) || c.properties.generalCategory == .otherSymbol { return true }
+        return prefix ? ("§%=—–+".unicodeScalars.contains(c) || c.properties.generalCategory == .currencySymbol)
+                      : "%—–.".unicodeScalars.contains(c)
+    }
+
+    /// `LIST_PUNCT` and `LIST_QUOTES` of spaCy 3.8's `char_classes`.
+    private static let affixes = "…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧"
+
+    /// Whether spaCy splits at mark token `r` between `before` and `after` (its English infixes).
+    private static func isInfix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, before: Range<Int>?, after: Range<Int>?) -> Bool {
+        let token = String(decoding: b[r], as: UTF8.self)
+        if token == "…" || (token.utf8.count >= 2 && token.utf8.allSatisfy { $0 == 0x2E }) { return true }
+        guard let before, let after, before.upperBound == r.lowerBound, after.lowerBound == r.upperBound else { return false }
+        let left = String(decoding: b[before], as: UTF8.self).unicodeScalars.last!
+        let right = String(decoding: b[after], as: UTF8.self).unicodeScalars.first!
+        let leftLetter = left.properties.isAlphabetic, rightLetter = right.properties.isAlphabetic
+        let leftDigit = ("0"..."9").contains(left), rightDigit = ("0"..."9").contains(right)
+        switch token {
+        case "-", "–", "—", "--", "---", "——", "~": return (leftLetter || leftDigit) && rightLetter
+            || (token == "-" && leftDigit && (rightDigit || right == "-"))
+        case ":", "<", ">", "=", "/": return (leftLetter || leftDigit) && rightLetter
+        case ",": return leftLetter && rightLetter
+        case "+", "*", "^": return leftDigit && (rightDigit || right == "-")
+        case ".": return left.properties.isLowercase && right.properties.isUppercase
+        default: return false
         }
     }
 
