@@ -253,7 +253,7 @@ public final class WordSplitter {
         while i < ranges.count {
             var j = i + 1
             while j < ranges.count, ranges[j].lowerBound == ranges[j - 1].upperBound { j += 1 }
-            if j - i < 2 {
+            if j - i < 2 || !ranges[i..<j].contains(where: { Self.isMarks(b, $0) }) {
                 out += ranges[i..<j]
             } else {
                 joinChunk(b, ranges[i..<j], into: &out)
@@ -294,9 +294,33 @@ public final class WordSplitter {
         out += suffixes.reversed()
     }
 
+    /// The code points of token `r`.
+    @inline(__always)
+    private static func scalars(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String.UnicodeScalarView {
+        String(decoding: b[r], as: UTF8.self).unicodeScalars
+    }
+
+    /// The code point that starts at `i` (or ends just before `i`, with `backward`).
+    @inline(__always)
+    private static func scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int, backward: Bool = false) -> Unicode.Scalar {
+        var start = backward ? i - 1 : i
+        if backward { while start > 0, b[start] & 0xC0 == 0x80 { start -= 1 } }
+        if b[start] < 0x80 { return Unicode.Scalar(b[start]) }
+        var iterator = UnsafeBufferPointer(rebasing: b[start...]).makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let c) = decoder.decode(&iterator) { return c }
+        return "\u{FFFD}"
+    }
+
+    @inline(__always)
+    private static func equals(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ s: StaticString) -> Bool {
+        r.count == s.utf8CodeUnitCount && (0..<r.count).allSatisfy { b[r.lowerBound + $0] == s.utf8Start[$0] }
+    }
+
     /// Whether a token is only punctuation or symbols (no letter or digit).
     private static func isMarks(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-        String(decoding: b[r], as: UTF8.self).unicodeScalars.allSatisfy { c in
+        if b[r].allSatisfy({ $0 < 0x80 }) { return b[r].allSatisfy { asciiMarks >> $0 & 1 == 1 } }
+        return scalars(b, r).allSatisfy { c in
             switch c.properties.generalCategory {
             case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
                  .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: true
@@ -305,38 +329,48 @@ public final class WordSplitter {
         }
     }
 
+    /// ASCII punctuation and symbols: `!` … `/`, `:` … `@`, `[` … `` ` ``, `{` … `~`.
+    private static let asciiMarks: UInt128 = (0x21...0x7E).reduce(0) { mask, c in
+        (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) ? mask : mask | 1 << UInt128(c)
+    }
+
     /// spaCy's English prefixes and suffixes (`LIST_PUNCT`, `LIST_QUOTES`, ellipses, icons; `§ % = — – +`
     /// and currency before a word; `% — –` and a period after one).
     private static func isAffix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, prefix: Bool) -> Bool {
-        let token = String(decoding: b[r], as: UTF8.self)
-        if token.utf8.count >= 2, token.utf8.allSatisfy({ $0 == 0x2E }) { return true }
-        let scalars = Array(token.unicodeScalars)
-        guard scalars.count == 1 || token == "……" else { return false }
-        let c = scalars[0]
+        if r.count >= 2, b[r].allSatisfy({ $0 == 0x2E }) { return true }
+        if r.count == 1 { return (prefix ? asciiPrefixes : asciiSuffixes) >> b[r.lowerBound] & 1 == 1 }
+        guard b[r.lowerBound] >= 0x80 else { return false }
+        let c = scalar(b, at: r.lowerBound)
+        guard r.count == String(c).utf8.count || equals(b, r, "……") else { return false }
         if affixes.unicodeScalars.contains(c) || c.properties.generalCategory == .otherSymbol { return true }
-        return prefix ? ("§%=—–+".unicodeScalars.contains(c) || c.properties.generalCategory == .currencySymbol)
-                      : "%—–.".unicodeScalars.contains(c)
+        return prefix ? ("§—–".unicodeScalars.contains(c) || c.properties.generalCategory == .currencySymbol)
+                      : "—–".unicodeScalars.contains(c)
     }
 
     /// `LIST_PUNCT` and `LIST_QUOTES` of spaCy 3.8's `char_classes`.
     private static let affixes = "…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧"
+    private static let asciiAffixes: UInt128 = affixes.utf8.reduce(0) { $1 < 0x80 ? $0 | 1 << UInt128($1) : $0 }
+    private static let asciiPrefixes: UInt128 = "%=+$".utf8.reduce(asciiAffixes) { $0 | 1 << UInt128($1) }
+    private static let asciiSuffixes: UInt128 = "%.".utf8.reduce(asciiAffixes) { $0 | 1 << UInt128($1) }
 
     /// Whether spaCy splits at mark token `r` between `before` and `after` (its English infixes).
     private static func isInfix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, before: Range<Int>?, after: Range<Int>?) -> Bool {
-        let token = String(decoding: b[r], as: UTF8.self)
-        if token == "…" || (token.utf8.count >= 2 && token.utf8.allSatisfy { $0 == 0x2E }) { return true }
+        if equals(b, r, "…") || (r.count >= 2 && b[r].allSatisfy { $0 == 0x2E }) { return true }
         guard let before, let after, before.upperBound == r.lowerBound, after.lowerBound == r.upperBound else { return false }
-        let left = String(decoding: b[before], as: UTF8.self).unicodeScalars.last!
-        let right = String(decoding: b[after], as: UTF8.self).unicodeScalars.first!
+        let left = scalar(b, at: before.upperBound, backward: true)
+        let right = scalar(b, at: after.lowerBound)
         let leftLetter = left.properties.isAlphabetic, rightLetter = right.properties.isAlphabetic
         let leftDigit = ("0"..."9").contains(left), rightDigit = ("0"..."9").contains(right)
-        switch token {
-        case "-", "–", "—", "--", "---", "——", "~": return (leftLetter || leftDigit) && rightLetter
-            || (token == "-" && leftDigit && (rightDigit || right == "-"))
-        case ":", "<", ">", "=", "/": return (leftLetter || leftDigit) && rightLetter
-        case ",": return leftLetter && rightLetter
-        case "+", "*", "^": return leftDigit && (rightDigit || right == "-")
-        case ".": return left.properties.isLowercase && right.properties.isUppercase
+        if equals(b, r, "–") || equals(b, r, "—") || equals(b, r, "——") || b[r].allSatisfy({ $0 == 0x2D }) && r.count <= 3
+            || equals(b, r, "~") {
+            return (leftLetter || leftDigit) && rightLetter || (equals(b, r, "-") && leftDigit && (rightDigit || right == "-"))
+        }
+        guard r.count == 1 else { return false }
+        switch b[r.lowerBound] {
+        case 0x3A, 0x3C, 0x3E, 0x3D, 0x2F: return (leftLetter || leftDigit) && rightLetter  // : < > = /
+        case 0x2C: return leftLetter && rightLetter  // ,
+        case 0x2B, 0x2A, 0x5E: return leftDigit && (rightDigit || right == "-")  // + * ^
+        case 0x2E: return left.properties.isLowercase && right.properties.isUppercase
         default: return false
         }
     }
