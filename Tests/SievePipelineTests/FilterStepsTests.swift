@@ -27,6 +27,8 @@ import Testing
             #expect(Registry.steps[name]?.keys.contains("rejected") == true, "\(name)")
         }
         _ = try make("c4_quality", [("filter_no_terminal_punct", "false"), ("min_num_sentences", "3")])
+        _ = try make("gopher_repetition", [("top_n_grams", "2:0.25,3:0.2"), ("dup_n_grams", "5:0.2")])
+        #expect(throws: SieveError.self) { try make("gopher_repetition", [("top_n_grams", "2=0.25")]) }
         _ = try make("c4_badwords", [("lists", root + "/filters/badwords")])
         _ = try make("url", [("lists", root + "/filters/url"), ("use_integrated_lists", "false"), ("extra_domains", "a.com,b.org")])
         _ = try make("unigram_logprob", [("frequencies", root + "/filters/unigram/en.tsv.gz")])
