@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // ICU is a plain C target: Foundation carries its own ICU, and a Swift module that sees
@@ -30,9 +31,9 @@ let package = Package(
         ]),
 
         .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
-        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive"], swiftSettings: hot),
+        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive", "CCurl"], swiftSettings: hot),
         .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
-        .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
+        .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveTokenizer", dependencies: ["SieveCore", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"], swiftSettings: hot),
@@ -49,7 +50,13 @@ let package = Package(
         .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
+        .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveText", "SieveIO"]),
+
+        .testTarget(name: "SieveDedupTests", dependencies: ["SieveDedup"]),
         .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
+        .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
+
+        .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
         .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
     ]
 )

@@ -7,40 +7,74 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput and peak memory (build with -c release).",
         discussion: """
-            Example: sieve bench ndjson --size 1GB
-            Builds a JSONL file of the given size from real documents (repeated with new ids),
-            then parses and re-serializes every line. Prints MB/s, docs/s and peak RSS.
-
-            Example: python3 scripts/scorer_bench_inputs.py && sieve bench scorer
-            Skip-gram training words/s per thread, quality scoring docs/s on one core, toxicity
-            ROC-AUC on a held-out split (inputs under /tmp/sieve-bench/scorer).
+            sieve bench ndjson --size 1GB
+                builds a JSONL file of that size from real documents (repeated with new ids), then
+                parses and re-serializes every line
+            sieve bench warc --input /tmp/sieve-bench/docs.warc.gz   (built by scripts/make-bench-warc)
+                walks every record, then reads response records as documents; MB/s of record payload
+            sieve bench extract [--input /tmp/sieve-bench/extraction.jsonl]   (built by scripts/build-extraction-bench)
+                main-text extraction of HTML documents on one core
+            sieve bench pretrain [--layers 4 --heads 4 --width 256 --context 256 --vocab 8192 --batch 16 --threads 2]
+                GPT training steps: tokens/s and MFU against the measured sgemm peak
+            sieve bench dedup --input /tmp/sieve-bench/dedup.jsonl --mem 256MB   (scripts/make-dedup-bench-input)
+                MinHash signatures (MB/s per core) and every dedup phase's time
+            sieve bench scorer   (inputs from python3 scripts/scorer_bench_inputs.py)
+                skip-gram words/s per thread, scoring docs/s, toxicity ROC-AUC on a held-out split
+            sieve bench pii --size 256MB
+                the pii step over real documents
+            sieve bench read --input URL-OR-PATH
+                reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
+            sieve bench tokenizer [--train-input /tmp/sieve-bench/prose-50MB.txt --encode-input /tmp/sieve-bench/prose-100MB.txt]
+                BPE training (vocab 8192) and encoding (scripts/make-tokenizer-bench-input; peer: Benchmarks/tokenizer_hf.py)
+            Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, scorer.") var what: String
-    @Option(help: "Input JSONL file (default: built from --source).") var input: String?
+    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
+    @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
-
+    @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
     @Option(help: "scorer: where scripts/scorer_bench_inputs.py wrote its inputs.") var scorerInputs = "/tmp/sieve-bench/scorer"
     @Option(help: "scorer: threads for skip-gram training.") var threads = 2
 
+    @OptionGroup var pretrain: PretrainBenchOptions
+    @OptionGroup var tokenizer: TokenizerBenchOptions
+
+
+
     func run() throws {
-        if what == "scorer" {
+        switch what {
+        case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
+        case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
+        case "pretrain": print(try pretrain.run())
+        case "scorer":
             let d = scorerInputs
             _ = try Benchmarks.scorer(corpus: d + "/books.jsonl", crawl: d + "/crawl.jsonl", toxicityTrain: d + "/davidson-train.jsonl",
                                       toxicityTest: d + "/davidson-test.jsonl", blocklist: d + "/ldnoobw-en.txt", threads: threads)
-            return
+        case "dedup":
+            guard let input else { throw SieveError.usage("sieve bench dedup needs --input (build one with scripts/make-dedup-bench-input)") }
+            guard let budget = parseByteSize(mem) else { throw SieveError.usage("--mem: '\(mem)' is not a size such as 256MB") }
+            for line in try Benchmarks.dedup(path: input, memoryBudget: budget, work: "/tmp/sieve-bench/dedup-work") { print(line) }
+        case "extract": print(try Benchmarks.extraction(path: input ?? "/tmp/sieve-bench/extraction.jsonl"))
+        case "warc":
+            guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
+            for result in try Benchmarks.warc(path: input) { print(result) }
+        case "tokenizer": for result in try tokenizer.run() { print(result) }
+        case "read":
+            guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
+            print(try Benchmarks.read(source: input))
+        default:
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer)")
         }
-        guard what == "ndjson" else { throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, scorer)") }
-        let path: String
-        if let input {
-            path = input
-        } else {
-            guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
-            path = "/tmp/sieve-bench/ndjson-\(size).jsonl"
-            Log.info("building \(path) from \(source) …")
-            try Benchmarks.makeJSONL(from: source, to: path, bytes: bytes)
-        }
-        print(try Benchmarks.ndjson(path: path))
+    }
+
+    /// `--input`, or a JSONL file of `--size` built from `--source`.
+    private func jsonlInput() throws -> String {
+        if let input { return input }
+        guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
+        let path = "/tmp/sieve-bench/ndjson-\(size).jsonl"
+        Log.info("building \(path) from \(source) …")
+        try Benchmarks.makeJSONL(from: source, to: path, bytes: bytes)
+        return path
     }
 }

@@ -9,7 +9,10 @@ public struct SieveCommand: ParsableCommand {
             Whole pipeline:   sieve run pipelines/jsonl-to-shards.yaml --tasks 4 --workers 2
             Stage by stage:   sieve read jsonl dumps/*.jsonl.gz | sieve write out/text
             """,
-        subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self, ScorerCommand.self]
+        subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self,
+                      TokenizerCommand.self, InspectCommand.self,
+                      ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
+                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self, ScorerCommand.self]
     )
 
     public init() {}

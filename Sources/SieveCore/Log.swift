@@ -22,6 +22,14 @@ public enum Log {
         }
     }
 
+    /// Sends standard error to the end of `path` from now on (a task's log in its run directory).
+    public static func redirect(to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SieveError.io(path: path, message: String(cString: strerror(errno))) }
+        dup2(fd, 2)
+        close(fd)
+    }
+
     /// Whether standard error is a terminal (progress lines are shown only then).
     public static var isTerminal: Bool { isatty(2) == 1 }
 }

@@ -26,12 +26,17 @@ public enum Verdict: Sendable, Hashable {
 /// `dropped_<reason>` (datatrove's counter names) is done here, once, for every filter.
 public protocol DocumentFilter: Stage {
     func verdict(for doc: Document) -> Verdict
+    /// The verdict, for a filter that also edits what it keeps (C4's line rules drop lines from
+    /// the text). Default: `verdict(for:)`, the document unchanged.
+    func filter(_ doc: inout Document) -> Verdict
 }
 
 extension DocumentFilter {
+    public func filter(_ doc: inout Document) -> Verdict { verdict(for: doc) }
+
     public mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
-        for doc in batch {
-            switch verdict(for: doc) {
+        for var doc in batch {
+            switch filter(&doc) {
             case .keep:
                 stats.count(doc)
                 output.append(doc)

@@ -95,10 +95,18 @@ public enum Compression: String, Sendable, CaseIterable {
 }
 
 extension Compression {
-    /// Opens `path` (`-` for standard input) and decompresses it by content.
+    /// Opens `path` (`-` for standard input, `http://` or `https://` for a remote input) and
+    /// decompresses it by content.
     public static func open(_ path: String) throws -> ByteStream {
-        let file: ByteStream = path == "-" ? FileStream(standardInput: ()) : try FileStream(path: path)
-        return try decompressing(file, name: path)
+        try decompressing(openRaw(path), name: path)
+    }
+
+    /// The input's bytes as stored: a file, standard input (`-`) or a URL, not decompressed
+    /// (for readers that must see compressed member boundaries, like per-record gzip WARC).
+    public static func openRaw(_ path: String) throws -> ByteStream {
+        if path == "-" { return FileStream(standardInput: ()) }
+        if HTTPStream.isURL(path) { return try HTTPStream(url: path) }
+        return try FileStream(path: path)
     }
 
     /// Wraps `stream` in the decompressor its first bytes call for.

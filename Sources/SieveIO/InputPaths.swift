@@ -4,29 +4,36 @@ import Glibc
 import SieveCore
 
 /// Turns what a user names as input into a sorted list of files: plain paths, glob patterns
-/// (`dumps/*.warc.gz`), directories (every file below, recursively), list files (`@list.txt`,
-/// one path or pattern per line, `#` comments) and `-` for standard input.
+/// (`dumps/*.warc.gz`), directories (every file below, recursively), `http(s)://` URLs, list
+/// files (`@list.txt`, one path, pattern or URL per line, `#` comments; the list itself may be
+/// compressed or remote, like Common Crawl's `warc.paths.gz`) and `-` for standard input.
+/// Relative entries of a list are taken relative to `baseURL` when one is given (Common Crawl's
+/// paths files list `crawl-data/…` under `https://data.commoncrawl.org/`).
 ///
 /// The order is bytewise by path, so task assignment (file i goes to task i mod N) is the same
 /// on every machine.
 public enum InputPaths {
-    public static func expand(_ patterns: [String]) throws -> [String] {
+    public static func expand(_ patterns: [String], baseURL: String? = nil) throws -> [String] {
         var files: [String] = []
-        for pattern in patterns { try expand(pattern, into: &files) }
+        for pattern in patterns { try expand(pattern, baseURL: baseURL, into: &files) }
         var seen = Set<String>()
         return files.filter { seen.insert($0).inserted }
     }
 
-    private static func expand(_ pattern: String, into files: inout [String]) throws {
-        if pattern == "-" {
-            files.append("-")
+    private static func expand(_ pattern: String, baseURL: String?, into files: inout [String]) throws {
+        if pattern == "-" || HTTPStream.isURL(pattern) {
+            files.append(pattern)
         } else if pattern.hasPrefix("@") {
             let listPath = String(pattern.dropFirst())
-            let lines = try FileSystem.readText(listPath).split(whereSeparator: \.isNewline)
+            let lines = String(decoding: try Compression.open(listPath).readAll(), as: UTF8.self).split(whereSeparator: \.isNewline)
             for line in lines {
                 let entry = line.trimmingSpaces
                 if entry.isEmpty || entry.hasPrefix("#") { continue }
-                try expand(entry, into: &files)
+                if let baseURL, !entry.hasPrefix("/"), !HTTPStream.isURL(entry) {
+                    files.append(baseURL.hasSuffix("/") ? baseURL + entry : baseURL + "/" + entry)
+                } else {
+                    try expand(entry, baseURL: nil, into: &files)
+                }
             }
         } else if pattern.contains(where: { "*?[".contains($0) }) {
             var matches = glob_t()
@@ -38,10 +45,10 @@ public enum InputPaths {
             for k in 0..<Int(matches.gl_pathc) {
                 if let p = matches.gl_pathv[k] { found.append(String(cString: p)) }
             }
-            for path in sorted(found) { try expand(path, into: &files) }
+            for path in sorted(found) { try expand(path, baseURL: nil, into: &files) }
         } else if FileSystem.isDirectory(pattern) {
             for name in try FileSystem.list(pattern) where !name.hasPrefix(".") {
-                try expand(pattern + "/" + name, into: &files)
+                try expand(pattern + "/" + name, baseURL: nil, into: &files)
             }
         } else {
             guard FileSystem.exists(pattern) else { throw SieveError.io(path: pattern, message: "no such file") }

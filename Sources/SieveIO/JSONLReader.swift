@@ -13,8 +13,14 @@ public struct JSONLReader: DocumentReader {
     public init(provenance: Bool = false) { self.provenance = provenance }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
+        let file: ByteStream = try Compression.openRaw(path)
+        try read(file, name: path, stats: &stats, emit: emit)
+    }
+
+    /// Reads `stream` (decompressed by content); `path` names it in ids and warnings.
+    public func read(_ stream: ByteStream, name path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        var lines = LineReader(try Compression.open(path))
+        var lines = LineReader(try Compression.decompressing(stream, name: path))
         do {
             while let line = try lines.next() {
                 guard case .line(let bytes) = line else {

@@ -133,8 +133,9 @@ public struct ScorerModel: Sendable {
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
 /// naming each tensor's dtype, shape and byte range, then the raw little-endian data. Only F32,
-/// which is all the scorer stores.
-public enum Safetensors {
+/// which is all the scorer stores; whole files in memory (the GPT's checkpoints stream through
+/// `Safetensors.write`/`read` in Checkpoint.swift).
+extension Safetensors {
     public static func encode(_ tensors: [(name: String, shape: [Int], values: [Float])]) -> [UInt8] {
         var header = JSONObject()
         var offset = 0

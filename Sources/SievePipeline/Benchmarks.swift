@@ -13,11 +13,15 @@ public enum Benchmarks {
         public var documents: Int64
         public var seconds: Double
         public var peakRSSBytes: Int64
+        /// CPU time (user + system) of the process over the run, when measured: on a shared
+        /// machine the rate per core is bytes over CPU seconds, not over wall time.
+        public var cpuSeconds: Double? = nil
 
         public var description: String {
             let mb = Double(bytes) / 1e6
+            let cpu = cpuSeconds.map { "; CPU \(fmt($0)) s = \(fmt(mb / $0)) MB/s per core" } ?? ""
             return "\(name): \(fmt(mb)) MB, \(documents) docs in \(fmt(seconds)) s = \(fmt(mb / seconds)) MB/s, "
-                + "\(fmt(Double(documents) / seconds)) docs/s; peak RSS \(fmt(Double(peakRSSBytes) / 1e6)) MB"
+                + "\(fmt(Double(documents) / seconds)) docs/s\(cpu); peak RSS \(fmt(Double(peakRSSBytes) / 1e6)) MB"
         }
     }
 

@@ -26,7 +26,7 @@ struct RejectingFilter<Filter: DocumentFilter>: Stage {
 
     mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
         for var doc in batch {
-            switch filter.verdict(for: doc) {
+            switch filter.filter(&doc) {
             case .keep:
                 stats.count(doc)
                 output.append(doc)

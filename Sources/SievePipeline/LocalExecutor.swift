@@ -4,9 +4,9 @@ import Glibc
 import SieveCore
 import SieveIO
 
-/// Runs the pending tasks of a run on this machine, `workers` at a time, each in its own
-/// `sieve run SPEC --run-dir RUN --task N` process whose standard error goes to
-/// `RUN/logs/task_N.log`.
+/// Runs the pending tasks of a run's phases on this machine, phase after phase, `workers` at a
+/// time, each in its own `sieve run SPEC --run-dir RUN --phase P --task N` process whose standard
+/// error goes to `RUN/logs/[P_]task_N.log`.
 ///
 /// Separate processes keep tasks apart (memory, crashes) and are what the Slurm executor runs
 /// too. Children hold the run's lock with the parent and stop at their next batch if the parent
@@ -21,25 +21,39 @@ public struct LocalExecutor {
     }
 
     public struct Failure: Sendable {
+        public var phase: Int
         public var task: Int
         public var status: Int32
         public var lastLogLine: String
     }
 
-    /// Runs every pending task; returns the failures (empty when all succeeded).
+    /// Runs every pending task of every phase in order; stops after the first phase with
+    /// failures and returns them (empty when all succeeded).
     public func execute(specPath: String, onTaskDone: (Int, Int) -> Void) throws -> [Failure] {
+        var done = 0
+        let total = run.totalTasks - run.completedTasks
+        for phase in run.phases.indices {
+            let failures = try execute(phase: phase, specPath: specPath) {
+                done += 1
+                onTaskDone(done, total)
+            }
+            if !failures.isEmpty { return failures }
+        }
+        return []
+    }
+
+    /// Runs the pending tasks of one phase; returns its failures.
+    public func execute(phase: Int, specPath: String, onTaskDone: () -> Void) throws -> [Failure] {
         let executable = try Self.currentExecutable()
-        var queue = run.pendingTasks[...]
+        var queue = run.pendingTasks(phase: phase)[...]
         var running: [pid_t: Int] = [:]
         var failures: [Failure] = []
-        var done = 0
-        let total = queue.count
         while !queue.isEmpty || !running.isEmpty {
             while running.count < workers, let task = queue.popFirst() {
                 let pid = try spawn(executable, arguments: [
-                    "run", specPath, "--run-dir", run.directory, "--task", String(task),
-                    "--tasks", String(run.tasks),
-                ], log: run.logPath(task: task))
+                    "run", specPath, "--run-dir", run.directory, "--phase", run.phases[phase].name,
+                    "--task", String(task), "--tasks", String(run.tasks),
+                ], log: run.logPath(phase: phase, task: task))
                 running[pid] = task
             }
             var status: Int32 = 0
@@ -51,11 +65,11 @@ public struct LocalExecutor {
             guard let task = running.removeValue(forKey: pid) else { continue }
             let exited = status & 0x7F == 0
             let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-            if code != 0 || !run.isComplete(task: task) {
-                failures.append(Failure(task: task, status: code, lastLogLine: lastLine(of: run.logPath(task: task))))
+            if code != 0 || !run.isComplete(phase: phase, task: task) {
+                failures.append(Failure(phase: phase, task: task, status: code,
+                                        lastLogLine: lastLine(of: run.logPath(phase: phase, task: task))))
             }
-            done += 1
-            onTaskDone(done, total)
+            onTaskDone()
         }
         return failures.sorted { $0.task < $1.task }
     }

@@ -16,9 +16,9 @@ public struct PipeRunner {
     }
 
     /// `sieve read FORMAT PATHS…`: documents of every input, in order, to standard output.
-    public func read(format: InputFormat, params: StepParams, patterns: [String]) throws {
+    public func read(format: InputFormat, params: StepParams, patterns: [String], baseURL: String? = nil) throws {
         var reader = try format.make(params)
-        let paths = try InputPaths.expand(patterns.isEmpty ? ["-"] : patterns)
+        let paths = try InputPaths.expand(patterns.isEmpty ? ["-"] : patterns, baseURL: baseURL)
         var stats = StageStats(name: "read_" + format.name)
         let out = NDJSONOutput()
         var emitted = StageStats(name: stats.name)

@@ -28,12 +28,17 @@ public struct PipelineSpec: Sendable {
     public var inputFormat: InputFormat
     public var inputParams: StepParams
     public var inputPatterns: [String]
+    /// `base_url:` of the input: relative entries of list files are taken under it.
+    public var inputBaseURL: String?
     public var steps: [Step]
     /// `tasks:` in the file: the default for `--tasks`.
     public var tasks: Int?
 
     public static let supportedVersions = [1]
-    static let topLevelKeys = ["version", "name", "input", "steps", "tasks"]
+    /// `slurm:` in the file: options of the generated sbatch scripts.
+    public var slurm = SlurmOptions()
+
+    static let topLevelKeys = ["version", "name", "input", "steps", "tasks", "slurm"]
 
     public static func load(_ path: String) throws -> PipelineSpec {
         let bytes: [UInt8]
@@ -88,6 +93,7 @@ public struct PipelineSpec: Sendable {
         guard let patterns = try inputParams.strings("paths"), !patterns.isEmpty else {
             throw location(inputNode, file: file).error(key: "paths", "input needs 'paths': a list of files, globs or @lists")
         }
+        let baseURL = try inputParams.string("base_url")
         _ = try inputFormat.make(inputParams)
 
         // steps: a list of single-key mappings {NAME: {params}}
@@ -111,8 +117,17 @@ public struct PipelineSpec: Sendable {
         }
         guard !steps.isEmpty else { throw location(stepsNode, file: file).error(key: "steps", "a pipeline needs at least one step") }
 
-        return PipelineSpec(file: file, text: text, sha256: SHA256.hex(of: Array(text.utf8)), version: version, name: name,
-                            inputFormat: inputFormat, inputParams: inputParams, inputPatterns: patterns, steps: steps, tasks: tasks)
+        var slurm = SlurmOptions()
+        if let slurmNode = top.first(where: { $0.0 == "slurm" })?.1 {
+            slurm = try SlurmOptions.parse(StepParams(step: "slurm", location: location(slurmNode, file: file),
+                                                      entries: try entries(slurmNode, file: file, key: "slurm")))
+        }
+
+        var spec = PipelineSpec(file: file, text: text, sha256: SHA256.hex(of: Array(text.utf8)), version: version, name: name,
+                            inputFormat: inputFormat, inputParams: inputParams, inputPatterns: patterns, inputBaseURL: baseURL,
+                            steps: steps, tasks: tasks)
+        spec.slurm = slurm
+        return spec
     }
 
     // MARK: - YAML nodes to parameters

@@ -8,45 +8,85 @@ import SieveIO
 ///
 /// ```
 /// RUN/spec.yaml        copy of the pipeline file      RUN/spec.sha256
-/// RUN/plan.json        inputs and their split into tasks
-/// RUN/completions/     task_00000 … (empty markers of finished tasks)
-/// RUN/stats/           task_00000.json … (per task and step), merged into RUN/stats.json
-/// RUN/logs/            task_00000.log … (each task's standard error)
+/// RUN/plan.json        inputs, phases and their tasks
+/// RUN/completions/     task_00000 … (first phase), PHASE_task_00000 … (later phases): empty markers
+/// RUN/stats/           the same names .json (per task and step), merged into RUN/stats.json
+/// RUN/logs/            the same names .log (each task's standard error)
+/// RUN/work/            intermediate files of corpus-wide steps (K-NAME/ per step)
 /// RUN/<outputs>        relative output paths of the steps
 /// ```
 ///
 /// Input file i goes to task i mod N. Outputs are named by input file, not by task, so the
 /// same inputs and spec give byte-identical outputs for any number of tasks and workers.
+///
+/// A step that needs the whole corpus (`CorpusStage`: dedup, …) splits the steps into
+/// phases with a barrier after each (see `Phase`); the first phase is `map`, and with no such
+/// step it is the only one.
 public struct Run: Sendable {
     public let spec: PipelineSpec
     public let directory: String
     public let inputs: [String]
     public let tasks: Int
+    public let phases: [Phase]
+    /// The run form of each corpus-wide step, by step index.
+    let corpusStages: [Int: any CorpusStage]
 
     public init(spec: PipelineSpec, directory: String, tasks: Int?) throws {
         self.spec = spec
         self.directory = directory
-        inputs = try InputPaths.expand(spec.inputPatterns)
+        inputs = try InputPaths.expand(spec.inputPatterns, baseURL: spec.inputBaseURL)
         guard !inputs.isEmpty else { throw SieveError.usage("\(spec.file): the input paths match no file") }
-        self.tasks = min(max(tasks ?? spec.tasks ?? 1, 1), inputs.count)
+        let tasks = min(max(tasks ?? spec.tasks ?? 1, 1), inputs.count)
+        self.tasks = tasks
+        var corpus: [Int: any CorpusStage] = [:]
+        for (k, step) in spec.steps.enumerated() {
+            corpus[k] = try step.definition.makeCorpus(step.params, context: StepContext(outputRoot: directory))
+        }
+        corpusStages = corpus
+        phases = Phase.plan(steps: spec.steps.map(\.name), corpus: corpus, tasks: tasks)
     }
 
     public func files(ofTask task: Int) -> [(index: Int, path: String)] {
         stride(from: task, to: inputs.count, by: tasks).map { ($0, inputs[$0]) }
     }
 
-    public var specPath: String { directory + "/spec.yaml" }
-    public func completionPath(task: Int) -> String { directory + "/completions/task_" + zeroPadded(task, 5) }
-    public func statsPath(task: Int) -> String { directory + "/stats/task_" + zeroPadded(task, 5) + ".json" }
-    public func logPath(task: Int) -> String { directory + "/logs/task_" + zeroPadded(task, 5) + ".log" }
-    public var mergedStatsPath: String { directory + "/stats.json" }
+    public func phase(named name: String) -> Int? { phases.firstIndex { $0.name == name } }
 
-    public func isComplete(task: Int) -> Bool { FileSystem.exists(completionPath(task: task)) }
-    public var pendingTasks: [Int] { (0..<tasks).filter { !isComplete(task: $0) } }
+    /// `task_00003` in the first phase (as a run of one phase has always named it), `PHASE_task_00003` after.
+    func taskName(phase: Int, task: Int) -> String {
+        (phase == 0 ? "" : phases[phase].name + "_") + "task_" + zeroPadded(task, 5)
+    }
+
+    public var specPath: String { directory + "/spec.yaml" }
+
+    /// The task count recorded in a run directory's plan, if any.
+    public static func recordedTasks(_ directory: String) -> Int? {
+        guard let text = try? FileSystem.readText(directory + "/plan.json") else { return nil }
+        return (try? JSONParser.parse(text))?.objectValue?["tasks"]?.intValue
+    }
+    public func completionPath(phase: Int = 0, task: Int) -> String { directory + "/completions/" + taskName(phase: phase, task: task) }
+    public func statsPath(phase: Int = 0, task: Int) -> String { directory + "/stats/" + taskName(phase: phase, task: task) + ".json" }
+    public func logPath(phase: Int = 0, task: Int) -> String { directory + "/logs/" + taskName(phase: phase, task: task) + ".log" }
+    public var mergedStatsPath: String { directory + "/stats.json" }
+    /// Where corpus-wide step `step` keeps its intermediate files.
+    public func workDirectory(step: Int) -> String {
+        directory + "/work/" + zeroPadded(step, 2) + "-" + spec.steps[step].name
+    }
+    /// The documents of input file `file` staged for corpus-wide step `step`.
+    func stagedPath(step: Int, file: Int) -> String {
+        workDirectory(step: step) + "/staged/" + zeroPadded(file, 5) + ".jsonl.zst"
+    }
+
+    public func isComplete(phase: Int = 0, task: Int) -> Bool { FileSystem.exists(completionPath(phase: phase, task: task)) }
+    public func pendingTasks(phase: Int = 0) -> [Int] { (0..<phases[phase].tasks).filter { !isComplete(phase: phase, task: $0) } }
+    public var pendingTasks: [Int] { pendingTasks(phase: 0) }
+    public var totalTasks: Int { phases.reduce(0) { $0 + $1.tasks } }
+    public var completedTasks: Int { phases.indices.reduce(0) { $0 + phases[$1].tasks - pendingTasks(phase: $1).count } }
 
     /// The plan as JSON: what a resumed run must agree with.
     var planJSON: JSONValue {
-        ["spec_sha256": .string(spec.sha256), "tasks": JSONValue(tasks), "inputs": .array(inputs.map { .string($0) })]
+        ["spec_sha256": .string(spec.sha256), "tasks": JSONValue(tasks), "inputs": .array(inputs.map { .string($0) }),
+         "phases": .array(phases.map { ["name": .string($0.name), "tasks": JSONValue($0.tasks)] })]
     }
 
     /// Creates the directory or checks that an existing one belongs to the same spec and plan.
@@ -64,7 +104,7 @@ public struct Run: Sendable {
                     throw SieveError.usage("\(directory): \(what) since this run started; pass --allow-changed-spec to start it over, or use another --run-dir")
                 }
                 Log.warning("\(what); starting \(directory) over")
-                for sub in ["completions", "stats"] { try FileSystem.removeTree(directory + "/" + sub) }
+                for sub in ["completions", "stats", "work"] { try FileSystem.removeTree(directory + "/" + sub) }
                 for sub in ["completions", "stats"] { try FileSystem.createDirectory(directory + "/" + sub) }
             }
         }
@@ -73,62 +113,103 @@ public struct Run: Sendable {
         try FileSystem.writeFile(planPath, Array(plan.utf8))
     }
 
-    /// Runs one task in this process: every input file of the task through the steps, then its
-    /// stats and its completion marker (last, so a killed task is simply run again).
-    public func runTask(_ task: Int, progress: ((Int64) -> Void)? = nil) throws {
-        var readerStats = StageStats(name: "read")
-        var stepStats = spec.steps.map { StageStats(name: $0.name) }
-        let reader = try spec.inputFormat.make(spec.inputParams)
-        for (index, path) in files(ofTask: task) {
-            let context = StepContext(outputRoot: directory, shardPrefix: zeroPadded(index, 5))
-            var chain = StageChain(try spec.steps.map { try $0.definition.make($0.params, context: context) },
-                                   names: spec.steps.map(\.name))
-            var batch: [Document] = []
-            batch.reserveCapacity(Self.batchSize)
-            var fileReader = reader
-            var emitted = StageStats(name: "read")
-            do {
-                try fileReader.read(path, stats: &readerStats) { doc in
-                    emitted.count(doc)
-                    batch.append(doc)
-                    if batch.count == Self.batchSize {
-                        if LocalExecutor.parentIsGone { throw SieveError.failed("the sieve run that started this task has gone") }
-                        try chain.process(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        progress?(Int64(Self.batchSize))
-                    }
-                }
-            } catch let error as SieveError {
-                throw error
-            } catch {
-                throw SieveError.failed("\(path): \(error)")
+    /// Runs one task of one phase in this process, then writes its stats and its completion
+    /// marker (last, so a killed task is simply run again).
+    public func runTask(phase p: Int = 0, task: Int, progress: ((Int64) -> Void)? = nil) throws {
+        // Stats are kept per pipeline position (0: the reader, k + 1: step k) so tasks of every
+        // phase merge by adding.
+        var stats = [StageStats(name: "read")] + spec.steps.map { StageStats(name: $0.name) }
+        switch phases[p].kind {
+        case let .segment(from, steps, into):
+            for (index, path) in files(ofTask: task) {
+                try runSegment(file: index, path: path, from: from, steps: steps, into: into, stats: &stats, progress: progress)
             }
-            readerStats.merge(emitted)
-            try chain.process(batch)
-            progress?(Int64(batch.count))
-            try chain.finish()
-            for k in stepStats.indices { stepStats[k].merge(chain.stats[k]) }
-            readerStats.add("files")
+        case let .reduce(step, index):
+            try corpusStages[step]!.reduce(phase: index, task: task, work: workDirectory(step: step), stats: &stats[step + 1])
         }
-        let stats: JSONValue = ["task": JSONValue(task), "steps": .array(([readerStats] + stepStats).map(\.json))]
-        try FileSystem.writeFile(statsPath(task: task), Array((JSONWriter.string(stats) + "\n").utf8))
-        try FileSystem.writeFile(completionPath(task: task), [])
+        let json: JSONValue = ["phase": .string(phases[p].name), "task": JSONValue(task), "steps": .array(stats.map(\.json))]
+        try FileSystem.writeFile(statsPath(phase: p, task: task), Array((JSONWriter.string(json) + "\n").utf8))
+        try FileSystem.writeFile(completionPath(phase: p, task: task), [])
+    }
+
+    /// Input file `file` through steps `steps`: read from the input (or, after corpus-wide step
+    /// `from`, its staged documents through its filter), and staged for step `into` if any.
+    private func runSegment(file: Int, path: String, from: Int?, steps: Range<Int>, into: Int?,
+                            stats: inout [StageStats], progress: ((Int64) -> Void)?) throws {
+        let context = StepContext(outputRoot: directory, shardPrefix: zeroPadded(file, 5))
+        var stages: [any Stage] = []
+        var positions: [Int] = []
+        if let from {
+            stages.append(try corpusStages[from]!.filter(file: file, work: workDirectory(step: from)))
+            positions.append(from + 1)
+        }
+        for k in steps {
+            stages.append(try spec.steps[k].definition.make(spec.steps[k].params, context: context))
+            positions.append(k + 1)
+        }
+        if let into {
+            let collector = try corpusStages[into]!.collector(file: file, work: workDirectory(step: into))
+            stages.append(try StagingStage(collector: collector, path: stagedPath(step: into, file: file)))
+            positions.append(into + 1)
+        }
+        var chain = StageChain(stages, names: positions.map { stats[$0].name })
+        var reader: any DocumentReader = from == nil ? try spec.inputFormat.make(spec.inputParams) : JSONLReader()
+        let source = from.map { stagedPath(step: $0, file: file) } ?? path
+        var readStats = StageStats(name: "read")
+        var emitted = StageStats(name: "read")
+        var batch: [Document] = []
+        batch.reserveCapacity(Self.batchSize)
+        do {
+            try reader.read(source, stats: &readStats) { doc in
+                emitted.count(doc)
+                batch.append(doc)
+                if batch.count == Self.batchSize {
+                    if LocalExecutor.parentIsGone { throw SieveError.failed("the sieve run that started this task has gone") }
+                    try chain.process(batch)
+                    batch.removeAll(keepingCapacity: true)
+                    progress?(Int64(Self.batchSize))
+                }
+            }
+        } catch let error as SieveError {
+            throw error
+        } catch {
+            throw SieveError.failed("\(source): \(error)")
+        }
+        try chain.process(batch)
+        progress?(Int64(batch.count))
+        try chain.finish()
+        for (k, position) in positions.enumerated() { stats[position].merge(chain.stats[k]) }
+        if from == nil {
+            readStats.merge(emitted)
+            readStats.add("files")
+            stats[0].merge(readStats)
+        } else if readStats["skipped"] > 0 {
+            throw SieveError.corrupt(path: source, offset: 0, message: "staged documents could not be read back; delete the run's work/ folder and run again")
+        }
     }
 
     public static let batchSize = 256
 
-    /// Adds up the stats of every task into `stats.json` and returns the merged steps.
+    /// Adds up the stats of every task of every phase into `stats.json` and returns the merged steps.
     @discardableResult
     public func mergeStats() throws -> [StageStats] {
         var merged: [StageStats] = []
-        for task in 0..<tasks {
-            let json = try JSONParser.parse(try FileSystem.readText(statsPath(task: task)))
-            let steps = (json.objectValue?["steps"]?.arrayValue ?? []).compactMap(StageStats.init(json:))
-            if merged.isEmpty { merged = steps } else { for k in merged.indices where k < steps.count { merged[k].merge(steps[k]) } }
+        for p in phases.indices {
+            for task in 0..<phases[p].tasks {
+                let json = try JSONParser.parse(try FileSystem.readText(statsPath(phase: p, task: task)))
+                let steps = (json.objectValue?["steps"]?.arrayValue ?? []).compactMap(StageStats.init(json:))
+                if merged.isEmpty { merged = steps } else { for k in merged.indices where k < steps.count { merged[k].merge(steps[k]) } }
+            }
         }
         let stats: JSONValue = [
             "name": .string(spec.name), "spec_sha256": .string(spec.sha256), "tasks": JSONValue(tasks),
-            "steps": .array(merged.map(\.json)),
+            "phases": .array(phases.map { ["name": .string($0.name), "tasks": JSONValue($0.tasks)] }),
+            "steps": .array(merged.map { step in
+                // The share of documents a step removed (dedup's removal rate, a filter's drop rate).
+                guard var object = step.json.objectValue, step["total"] > 0 else { return step.json }
+                object["removal_rate"] = JSONValue(Double(step["dropped"]) / Double(step["total"]))
+                return .object(object)
+            }),
         ]
         try FileSystem.writeFile(mergedStatsPath, Array((JSONWriter.string(stats) + "\n").utf8))
         return merged

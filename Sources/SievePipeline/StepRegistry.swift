@@ -29,14 +29,30 @@ public struct StepDefinition: Sendable {
     /// Whether the step consumes documents without passing them on, as the last stage of a pipe.
     public let isSink: Bool
     let build: @Sendable (inout StepParams, StepContext) throws -> any Stage
+    /// For a step that needs the whole corpus: its form in a pipeline run, which splits the run
+    /// into phases (`CorpusStage`); `build` is then its streaming form for shell pipes.
+    let corpus: (@Sendable (inout StepParams, StepContext) throws -> any CorpusStage)?
 
     public init(name: String, summary: String, keys: [String], isSink: Bool = false,
+                corpus: (@Sendable (inout StepParams, StepContext) throws -> any CorpusStage)? = nil,
                 build: @escaping @Sendable (inout StepParams, StepContext) throws -> any Stage) {
         self.name = name
         self.summary = summary
         self.keys = keys
         self.isSink = isSink
+        self.corpus = corpus
         self.build = build
+    }
+
+    public var needsCorpus: Bool { corpus != nil }
+
+    /// Builds the run form of a corpus-wide step (nil for an ordinary step).
+    public func makeCorpus(_ params: StepParams, context: StepContext) throws -> (any CorpusStage)? {
+        guard let corpus else { return nil }
+        var params = params
+        let stage = try corpus(&params, context)
+        try params.finish(known: keys)
+        return stage
     }
 
     /// Builds the stage; any key it did not read is reported as unknown.
@@ -58,7 +74,7 @@ public struct InputFormat: Sendable {
     public func make(_ params: StepParams) throws -> any DocumentReader {
         var params = params
         let reader = try build(&params)
-        try params.finish(known: keys + ["format", "paths"])
+        try params.finish(known: keys + ["format", "paths", "base_url"])
         return reader
     }
 }
@@ -90,4 +106,4 @@ public enum Registry {
 let builtinInputs: [InputFormat] = ioInputs
 
 /// Every step; each family lists its own in `Steps/` (one file per module).
-let builtinSteps: [StepDefinition] = ioSteps + textSteps + filterSteps + dedupSteps + tokenizerSteps + scorerSteps
+let builtinSteps: [StepDefinition] = ioSteps + textSteps + filterSteps + dedupSteps + tokenizerSteps + privacySteps + scorerSteps

@@ -2,19 +2,6 @@ import Testing
 import SieveCore
 @testable import SieveIO
 
-/// Returns at most `chunk` bytes per read: exercises every decoder at odd buffer boundaries.
-final class ChunkedStream: ByteStream {
-    let base: ByteStream
-    let chunk: Int
-    init(_ base: ByteStream, chunk: Int) {
-        self.base = base
-        self.chunk = chunk
-    }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        try base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(chunk, buffer.count)]))
-    }
-}
-
 @Suite struct DecompressionTests {
     static let expected = (try? FileSystem.readText(Fixtures.path("compression/ccnet-head-0091.jsonl.sha256")))?
         .split(separator: " ").first.map { String($0.prefix(64)) } ?? ""
@@ -31,7 +18,7 @@ final class ChunkedStream: ByteStream {
     @Test(arguments: [1, 7, 65536])
     func decompressesInAnyChunkSize(chunk: Int) throws {
         for file in ["jsonl/ccnet-head-0091.jsonl.gz", "compression/ccnet-head-0091.jsonl.zst", "compression/ccnet-head-0091.jsonl.xz"] {
-            let stream = try Compression.decompressing(ChunkedStream(FileStream(path: Fixtures.path(file)), chunk: chunk), name: file)
+            let stream = try Compression.decompressing(ChunkedStream(FileSystem.readFile(Fixtures.path(file)), chunk: chunk), name: file)
             #expect(SHA256.hex(of: try stream.readAll()) == Self.expected)
         }
     }

@@ -7,7 +7,7 @@ import SieveCore
         let dir = try Fixtures.temporaryDirectory()
         try FileSystem.writeFile(dir + "/l.txt", Array("one\r\ntwo\n\nthree".utf8))
         for chunk in [1, 2, 7, 4096] {
-            var reader = LineReader(ChunkedStream(try FileStream(path: dir + "/l.txt"), chunk: chunk), initialBufferBytes: 2)
+            var reader = LineReader(ChunkedStream(try FileSystem.readFile(dir + "/l.txt"), chunk: chunk), initialBufferBytes: 2)
             var lines: [String] = []
             while case .line(let l)? = try reader.next() { lines.append(String(decoding: l, as: UTF8.self)) }
             #expect(lines == ["one", "two", "", "three"])

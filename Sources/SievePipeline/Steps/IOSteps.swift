@@ -1,13 +1,57 @@
 import SieveCore
 import SieveIO
 
+/// Keys every web archive format takes (see docs/readers.md).
+private let archiveKeys = ["records", "content_types", "max_record_bytes", "max_header_bytes", "digest"]
+
+/// A web archive reader with `records` defaulting to `records`.
+private func archiveReader(_ params: inout StepParams, records: [String]) throws -> WARCReader {
+    let types = try params.strings("records") ?? records
+    for t in types where !WARCReader.allRecordTypes.contains(t) && t != "*" {
+        throw params.location.error(key: "records", "'\(t)' is not a record type (\(WARCReader.allRecordTypes.joined(separator: ", ")), or *)")
+    }
+    return WARCReader(
+        recordTypes: Set(types),
+        contentTypes: try params.strings("content_types") ?? WARCReader.defaultContentTypes,
+        limits: .init(maxRecordBytes: Int(try params.bytes("max_record_bytes", default: 64 << 20)),
+                      maxHeaderBytes: Int(try params.bytes("max_header_bytes", default: 64 << 10))),
+        digest: try params.bool("digest", default: false))
+}
+
 /// Input formats read by SieveIO.
 let ioInputs: [InputFormat] = [
     InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance"]) { params in
         JSONLReader(provenance: try params.bool("provenance", default: false))
     },
+    InputFormat(name: "warc", summary: "WARC 0.18/1.0/1.1 or ARC; response records as HTML documents", keys: archiveKeys) { params in
+        try archiveReader(&params, records: ["response"])
+    },
+    InputFormat(name: "arc", summary: "Internet Archive ARC v1/v2 (the warc reader)", keys: archiveKeys) { params in
+        try archiveReader(&params, records: ["response"])
+    },
+    InputFormat(name: "wet", summary: "Common Crawl WET: conversion records as text, with their language", keys: archiveKeys) { params in
+        try archiveReader(&params, records: ["conversion"])
+    },
+    InputFormat(name: "wat", summary: "Common Crawl WAT: metadata JSON envelopes, with title and links", keys: archiveKeys) { params in
+        try archiveReader(&params, records: ["metadata"])
+    },
+    InputFormat(name: "wiki", summary: "MediaWiki XML dump (pages-articles, .bz2 or plain), wikitext as plain text",
+                keys: ["namespaces", "keep_wikitext", "max_page_bytes"]) { params in
+        let namespaces = try params.strings("namespaces") ?? ["0"]
+        return MediaWikiReader(
+            namespaces: Set(try namespaces.map {
+                guard let n = Int($0) else { throw params.location.error(key: "namespaces", "'\($0)' is not a namespace number") }
+                return n
+            }),
+            keepWikitext: try params.bool("keep_wikitext", default: false),
+            maxPageBytes: Int(try params.bytes("max_page_bytes", default: 64 << 20)))
+    },
+    InputFormat(name: "tar", summary: "tar (any compression) or zip/WACZ of HTML, text, JSONL or WARC members, read in place",
+                keys: ["max_member_bytes"] + archiveKeys) { params in
+        TarReader(maxMemberBytes: try params.bytes("max_member_bytes", default: 64 << 20),
+                  warc: try archiveReader(&params, records: ["response"]))
+    },
 ]
-
 /// Steps of SieveIO.
 let ioSteps: [StepDefinition] = [
     StepDefinition(

@@ -1,0 +1,24 @@
+/// A step that can decide about a document only after it has seen the whole corpus (dedup; later
+/// percentile cut-offs, tokenizer training). In a pipeline run it splits the steps into phases
+/// with barriers between them (DESIGN §6):
+///
+/// 1. the steps before it run per input file and their documents go to `collector(file:)` (which
+///    writes per-file facts under `work`) while the runner stages the documents themselves;
+/// 2. its `reducePhases` run in order, each as independent parallel tasks (`reduce`);
+/// 3. per input file, `filter(file:)` reads the staged documents in the same order and decides,
+///    and the steps after it go on.
+///
+/// Every file it writes is named by input file, partition or task number, never by the worker
+/// that wrote it, so results are identical for any number of tasks. On the shell the same step
+/// runs as an ordinary streaming `Stage` instead (in memory, first by input order survives).
+public protocol CorpusStage: Sendable {
+    /// Reduce phases between collecting and filtering: a short name and the number of tasks.
+    var reducePhases: [(name: String, tasks: Int)] { get }
+    /// Consumes the documents of input file `file` in order (passing none on) and writes what
+    /// the reduce needs under `work`.
+    func collector(file: Int, work: String) throws -> any Stage
+    /// Runs task `task` of reduce phase `phase` (an index into `reducePhases`).
+    func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws
+    /// Decides about the documents of input file `file`, given in the order they were collected.
+    func filter(file: Int, work: String) throws -> any Stage
+}

@@ -1,4 +1,0 @@
-// SieveDedup
-// Deduplication: exact, URL, line/paragraph and MinHash-LSH.
-
-import SieveCore

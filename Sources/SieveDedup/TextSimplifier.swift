@@ -1,0 +1,135 @@
+import SieveText
+
+/// The text MinHash and exact dedup compare (DESIGN §7): lowercase, punctuation and symbols
+/// removed, every run of digits folded to `0`, accents stripped (ICU NFD, then nonspacing marks
+/// dropped), whitespace collapsed to single spaces. As datatrove's `simplify_text`
+/// (`datatrove/utils/text.py`, TextNormConfig with lowercase, remove_punctuation, norm_numbers,
+/// norm_unicode_diacritics, norm_whitespace), so `Don't: 1,024 cafés!` becomes `dont 0 cafes`.
+public struct TextSimplifier {
+    /// What one character becomes.
+    enum Mapping {
+        case removed, space, digit
+        case text([UInt8])
+    }
+
+    /// Mappings of the non-ASCII characters met so far (ICU is asked once per character: NFD
+    /// decomposes each scalar on its own, and the marks it splits off are dropped anyway).
+    private var cache: [UInt32: Mapping] = [:]
+
+    public init() {}
+
+    /// The simplified text as UTF-8 bytes: words separated by one space, none at either end.
+    public static func simplify(_ text: String) -> [UInt8] {
+        var simplifier = TextSimplifier()
+        var out: [UInt8] = []
+        simplifier.simplify(text, into: &out)
+        return out
+    }
+
+    /// Replaces `out` with the simplified text.
+    public mutating func simplify(_ text: String, into out: inout [UInt8]) {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        forEachWord(text) { word in
+            if !result.isEmpty { result.append(0x20) }
+            result.append(contentsOf: word)
+        }
+        out = result
+    }
+
+    /// Calls `body` with each word of the simplified text, in order (the bytes are valid during
+    /// the call only). One pass over the text: MinHash hashes words as they end.
+    @inline(__always)
+    public mutating func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        let classes = Self.asciiClass
+        text.withUTF8 { utf8 in
+            let n = utf8.count
+            // A word never exceeds 4 bytes per input byte (see `mapping`).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * n + 1) { buffer in
+                var j = 0
+                var inDigits = false
+                var i = 0
+                while i < n {
+                    let b = utf8[i]
+                    let mapping: Mapping
+                    if b < 0x80 {
+                        i += 1
+                        switch classes[Int(b)] {
+                        case 0:
+                            inDigits = false
+                            buffer[j] = b | ((b &- 0x41) < 26 ? 0x20 : 0)
+                            j += 1
+                            continue
+                        case 1: mapping = .space
+                        case 3: mapping = .digit
+                        default: continue
+                        }
+                    } else {
+                        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                        var scalar = UInt32(b) & (0xFF >> (length + 1))
+                        for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(utf8[i + k] & 0x3F) }
+                        i += length
+                        mapping = self.mapping(scalar)
+                    }
+                    switch mapping {
+                    case .removed: break
+                    case .space:
+                        if j > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<j])) }
+                        j = 0
+                        inDigits = false
+                    case .digit:
+                        if !inDigits {
+                            buffer[j] = 0x30
+                            j += 1
+                            inDigits = true
+                        }
+                    case .text(let bytes):
+                        inDigits = false
+                        for c in bytes { buffer[j] = c; j += 1 }
+                    }
+                }
+                if j > 0 { body(UnsafeBufferPointer(rebasing: buffer[0..<j])) }
+            }
+        }
+    }
+
+    /// What one ASCII byte is: 0 letter/kept, 1 space, 2 removed punctuation, 3 digit.
+    static let asciiClass: [UInt8] = (0..<128).map { b -> UInt8 in
+        switch UInt8(b) {
+        case 0x30...0x39: 3
+        case 0x41...0x5A, 0x61...0x7A: 0
+        case 0x00...0x20, 0x7F: 1
+        default: 2
+        }
+    }
+
+    private mutating func mapping(_ value: UInt32) -> Mapping {
+        if let known = cache[value] { return known }
+        var result = Mapping.removed
+        guard let scalar = Unicode.Scalar(value) else { return result }
+        var bytes: [UInt8] = []
+        for part in ICU.normalize(String(scalar), form: .nfd).unicodeScalars {
+            let properties = part.properties
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format,
+                 .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+                 .initialPunctuation, .finalPunctuation, .otherPunctuation,
+                 .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+                continue
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control:
+                result = .space
+            case .decimalNumber:
+                result = .digit
+            default:
+                let lower = properties.changesWhenLowercased ? properties.lowercaseMapping : String(part)
+                bytes += Array(lower.utf8)
+            }
+        }
+        // At most 4 bytes per byte of the input character (a bound `simplify` relies on;
+        // no Unicode lowercase mapping comes near it).
+        if !bytes.isEmpty { result = .text(Array(bytes.prefix(4 * String(scalar).utf8.count))) }
+        cache[value] = result
+        return result
+    }
+}

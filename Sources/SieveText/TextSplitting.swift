@@ -1,0 +1,413 @@
+/// Python `str` semantics that the reference filters (datatrove 0.10, C4, Gopher) are written in:
+/// their thresholds count code points, split on Python's whitespace and line boundaries, and
+/// test `isalpha`, so Sieve's filters use these and not Swift's grapheme-based `Character`.
+public enum PythonText {
+    /// `str.isspace()`: Unicode White_Space plus the information separators U+001C–U+001F.
+    @inline(__always)
+    public static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `str.isalpha()` for one code point: general category L*.
+    @inline(__always)
+    public static func isAlpha(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return (c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A }
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// `\w` of Python's `re` on `str`: alphanumeric (`isalpha` or a numeric type) or `_`.
+    /// Combining marks are not word characters there, and so not here.
+    @inline(__always)
+    public static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 {
+            return isAlpha(c) || (c.value >= 0x30 && c.value <= 0x39) || c == "_"
+        }
+        return isAlpha(c) || c.properties.numericType != nil
+    }
+
+    /// `len(s)`: the number of code points.
+    @inline(__always)
+    public static func length(_ s: Substring) -> Int { s.unicodeScalars.count }
+
+    /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
+    /// mark into the character before it).
+    @inline(__always)
+    public static func startsWith(_ s: Substring, _ prefix: String) -> Bool {
+        s.unicodeScalars.starts(with: prefix.unicodeScalars)
+    }
+
+    /// `s.endswith(suffix)`, by code points.
+    @inline(__always)
+    public static func endsWith(_ s: Substring, _ suffix: String) -> Bool {
+        s.utf8.count >= suffix.utf8.count && s.utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// `s.strip()`.
+    public static func strip(_ s: Substring) -> Substring {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return Substring(scalars[first...last])
+    }
+
+    /// `s.split()`: runs of whitespace separate fields; no empty fields.
+    public static func splitWhitespace(_ s: Substring) -> [Substring] {
+        var fields: [Substring] = []
+        let scalars = s.unicodeScalars
+        var start: Substring.UnicodeScalarView.Index? = nil
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            if isSpace(scalars[i]) {
+                if let st = start { fields.append(Substring(scalars[st..<i])); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            scalars.formIndex(after: &i)
+        }
+        if let st = start { fields.append(Substring(scalars[st...])) }
+        return fields
+    }
+
+    /// `s.splitlines()`: breaks at \n, \r, \r\n, \v, \f, U+001C–U+001E, U+0085, U+2028, U+2029;
+    /// no trailing empty line.
+    public static func splitLines(_ s: Substring) -> [Substring] {
+        var lines: [Substring] = []
+        let scalars = s.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i].value
+            switch c {
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029:
+                lines.append(Substring(scalars[start..<i]))
+                scalars.formIndex(after: &i)
+                if c == 0x0D, i < scalars.endIndex, scalars[i] == "\n" { scalars.formIndex(after: &i) }
+                start = i
+            default:
+                scalars.formIndex(after: &i)
+            }
+        }
+        if start < scalars.endIndex { lines.append(Substring(scalars[start...])) }
+        return lines
+    }
+
+    /// `re.split("\n{min,}", s)` (`min` 1 splits lines as Gopher's repetition rule does, 2 paragraphs):
+    /// keeps empty fields at the ends, as `re.split` does.
+    public static func split(_ s: Substring, newlineRunsOf minimum: Int) -> [Substring] {
+        var parts: [Substring] = []
+        let bytes = s.utf8
+        var start = bytes.startIndex
+        var i = start
+        while i < bytes.endIndex {
+            guard bytes[i] == 0x0A else { bytes.formIndex(after: &i); continue }
+            var j = i
+            var run = 0
+            while j < bytes.endIndex, bytes[j] == 0x0A { run += 1; bytes.formIndex(after: &j) }
+            if run >= minimum {
+                parts.append(s[start..<i])
+                start = j
+            }
+            i = j
+        }
+        parts.append(s[start...])
+        return parts
+    }
+
+    /// `s.count(sub)` for an ASCII or any UTF-8 `needle`: non-overlapping occurrences.
+    public static func count(_ needle: String, in s: String) -> Int {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return 0 }
+        var total = 0
+        var s = s
+        s.withUTF8 { h in
+            var i = 0
+            let end = h.count - n.count
+            while i <= end {
+                if h[i] == first {
+                    var k = 1
+                    while k < n.count, h[i + k] == n[k] { k += 1 }
+                    if k == n.count { total += 1; i += n.count; continue }
+                }
+                i += 1
+            }
+        }
+        return total
+    }
+}
+
+/// Splits text into words the way the filters count them: ICU word boundaries (UAX #29, with
+/// ICU's dictionaries for Chinese, Japanese, Thai, Khmer, ...), segments of whitespace dropped.
+///
+/// datatrove 0.10 splits English with spaCy's rule-based tokenizer (`spacy.blank("en")`). These
+/// adjustments bring ICU's segments close to it (docs/filters.md measures what remains):
+/// - a run of periods is one token (`...`);
+/// - a period stays on the word before it when spaCy keeps it there: its abbreviations
+///   (`Mr.`, `e.g.`, `a.m.`, single letters) and a capital not preceded by a capital
+///   (`U.S.A.`, `I.`), but not `IBM.`;
+/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00` and `@user`;
+/// - underscores around a word (`_word_`) and a period between a lowercase and an uppercase
+///   letter (`org.apache.Foo`) are split off;
+/// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
+/// - a whitespace-delimited chunk starting with `http://`, `https://` or `www.` is one token
+///   (trailing punctuation split off).
+/// Not thread-safe: it reuses buffers; every stage builds its own.
+public final class WordSplitter {
+    public let locale: String
+    private var ends: [Int32] = []
+    private var status: [Int32] = []
+    private var ranges: [Range<Int>] = []
+
+    /// `language`: a BCP 47 code (`en`, `zh`, `ja`, `th`); ICU picks its rules and dictionaries from it.
+    public init(language: String = "en") {
+        locale = language
+    }
+
+    /// The words of `text`, in order.
+    public func words(_ text: String) -> [Substring] {
+        var text = text
+        text.withUTF8 { split($0) }
+        let utf8 = text.utf8
+        var words: [Substring] = []
+        words.reserveCapacity(ranges.count)
+        var last = utf8.startIndex
+        var lastOffset = 0
+        for r in ranges {
+            let lower = utf8.index(last, offsetBy: r.lowerBound - lastOffset)
+            let upper = utf8.index(lower, offsetBy: r.count)
+            words.append(text[lower..<upper])
+            last = upper
+            lastOffset = r.upperBound
+        }
+        return words
+    }
+
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>) {
+        ranges.removeAll(keepingCapacity: true)
+        let n = ICU.wordBreaks(bytes, locale: locale, ends: &ends, status: &status)
+        var start = 0
+        var k = 0
+        while k < n {
+            let end = Int(ends[k])
+            if end <= start { k += 1; continue }  // inside a URL taken whole
+            if start == 0 || bytes[start - 1] == 0x20 || bytes[start - 1] == 0x0A || bytes[start - 1] == 0x09,
+               let urlEnd = Self.urlEnd(bytes, from: start) {
+                ranges.append(start..<urlEnd)
+                start = urlEnd
+                continue
+            }
+            let letters = status[k] >= 200 && status[k] < 300
+            let number = status[k] >= 100 && status[k] < 200
+            k += 1
+            defer { start = end }
+            if Self.isSpace(bytes, start, end) { continue }
+            if end - start == 1, bytes[start] == 0x2E, let previous = ranges.last, previous.upperBound == start,
+               Self.keepsPeriod(bytes, previous) {
+                ranges[ranges.count - 1] = previous.lowerBound..<end
+                continue
+            }
+            if let previous = ranges.last, previous.upperBound == start,
+               let tokens = Self.glue(bytes, ranges, start, end, number: number) {
+                ranges.removeLast(tokens - 1)
+                ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<end
+                continue
+            }
+            if letters, Self.splitsInside(bytes, start, end) {
+                Self.appendPieces(bytes, start, end, to: &ranges)
+                continue
+            }
+            if letters, let clitic = Self.cliticLength(bytes, start, end) {
+                ranges.append(start..<(end - clitic))
+                ranges.append((end - clitic)..<end)
+                continue
+            }
+            ranges.append(start..<end)
+        }
+    }
+
+    private static func isSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i < end {
+            let c = b[i]
+            if c < 0x80 {
+                guard c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F) else { return false }
+                i += 1
+            } else {
+                var it = UnsafeBufferPointer(rebasing: b[i..<end]).makeIterator()
+                var decoder = UTF8()
+                guard case .scalarValue(let s) = decoder.decode(&it), PythonText.isSpace(s) else { return false }
+                i += String(s).utf8.count
+            }
+        }
+        return true
+    }
+
+    /// Whether spaCy keeps a period on the token `previous` (already emitted, directly before it).
+    private static func keepsPeriod(_ b: UnsafeBufferPointer<UInt8>, _ previous: Range<Int>) -> Bool {
+        if b[previous].allSatisfy({ $0 == 0x2E }) { return true }
+        let word = String(decoding: b[previous], as: UTF8.self)
+        if abbreviations.contains(word) { return true }
+        let scalars = Array(word.unicodeScalars.suffix(2))
+        guard let last = scalars.last, last.properties.isUppercase else { return false }
+        return scalars.count == 1 || !scalars[0].properties.isUppercase
+    }
+
+    /// How many tokens before segment `start..<end` (attached, no space) spaCy keeps it with, if
+    /// any: a run of hyphens (`--`), a word after an `@` that starts a chunk (`@user`), a number
+    /// after `digits/` or `digits:` (`2015/01/30`, `15:00`) or after `letters-` (`A-1`).
+    private static func glue(_ b: UnsafeBufferPointer<UInt8>, _ ranges: [Range<Int>], _ start: Int, _ end: Int,
+                             number: Bool) -> Int? {
+        let previous = ranges[ranges.count - 1]
+        let last = b[previous.upperBound - 1]
+        let afterLetter = last | 0x20 >= 0x61 && last | 0x20 <= 0x7A
+        if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } ? 1 : nil }
+        if number, b[start] == 0x2D, afterLetter { return 1 }
+        guard previous.count == 1 else { return nil }
+        if last == 0x40 {
+            return !number && (previous.lowerBound == 0 || b[previous.lowerBound - 1] <= 0x20) ? 1 : nil
+        }
+        guard number, last == 0x2F || last == 0x3A || last == 0x2D, ranges.count >= 2 else { return nil }
+        let before = ranges[ranges.count - 2]
+        guard before.upperBound == previous.lowerBound else { return nil }
+        let digit = b[before.upperBound - 1]
+        let ok = last == 0x2D ? digit | 0x20 >= 0x61 && digit | 0x20 <= 0x7A : (0x30...0x39).contains(digit)
+        return ok ? 2 : nil
+    }
+
+    /// Whether spaCy splits a letter segment that ICU keeps whole: underscores at its ends
+    /// (`_word_`), or a period between a lowercase and an uppercase letter (`org.apache.Foo`).
+    private static func splitsInside(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if b[start] == 0x5F || b[end - 1] == 0x5F { return true }
+        var i = start + 1
+        while i < end - 1 {
+            if b[i] == 0x2E, (0x61...0x7A).contains(b[i - 1]), (0x41...0x5A).contains(b[i + 1]) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The pieces of a segment that `splitsInside`: each end underscore alone, and the parts
+    /// around each lowercase-period-uppercase period (the period alone).
+    private static func appendPieces(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to ranges: inout [Range<Int>]) {
+        var start = start
+        var end = end
+        var tail = 0
+        while start < end, b[start] == 0x5F { ranges.append(start..<(start + 1)); start += 1 }
+        while end > start, b[end - 1] == 0x5F { end -= 1; tail += 1 }
+        var piece = start
+        var i = start + 1
+        while i < end - 1 {
+            if b[i] == 0x2E, (0x61...0x7A).contains(b[i - 1]), (0x41...0x5A).contains(b[i + 1]) {
+                ranges.append(piece..<i)
+                ranges.append(i..<(i + 1))
+                piece = i + 1
+            }
+            i += 1
+        }
+        if piece < end { ranges.append(piece..<end) }
+        for k in 0..<tail { ranges.append((end + k)..<(end + k + 1)) }
+    }
+
+    /// spaCy 3.8's English tokenizer exceptions that end in a period, without it.
+    private static let abbreviations: Set<String> = Set("""
+        ._ Adm Ak Ala Apr Ariz Ark Aug Bros Calif Co Colo Conn Corp D.C Dec Del Dr E.G E.g Feb Fla Ga Gen Gov \
+        I.E I.e Ia Id Ill Inc Ind Jan Jr Jul Jun Kan Kans Ky La Ltd Mar Mass Md Messrs Mich Minn Miss Mo Mont \
+        Mr Mrs Ms Mt N.C N.D N.H N.J N.M N.Y Neb Nebr Nev Nov Oct Okla Ore Pa Ph.D Prof Rep Rev S.C Sen Sep \
+        Sept St Tenn Va Wash Wis a a.m b c co d e e.g f g h i i.e j k l m n o p p.m q r s t u v v.s vs w x y z ä ö ü
+        """.split(separator: " ").map(String.init))
+
+    /// The byte length of an English clitic ending a letter segment, with ' or ’, where spaCy
+    /// splits it off: `'s` after any word, the others after the words of its exceptions
+    /// (`do` `n't`, `we` `'re`; not `warn't` or `John'll`).
+    private static func cliticLength(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        for (clitic, bases) in clitics where end - start > clitic.count {
+            var matches = true
+            for (k, c) in clitic.enumerated() where b[end - clitic.count + k] | (c >= 0x61 && c <= 0x7A ? 0x20 : 0) != c {
+                matches = false
+                break
+            }
+            guard matches else { continue }
+            if bases.isEmpty { return clitic.count }
+            let base = String(decoding: b[start..<(end - clitic.count)], as: UTF8.self).lowercased()
+            return bases.contains(base) ? clitic.count : nil
+        }
+        return nil
+    }
+
+    /// spaCy 3.8's English clitic exceptions: the clitic (both apostrophes) and the words it
+    /// splits from (empty: any word, by its suffix rule).
+    private static let clitics: [([UInt8], Set<String>)] = {
+        let table: [(String, String)] = [
+            ("n't", "ai are ca could dare did do does had has have is may might must need ought sha should was were wo would"),
+            ("'s", ""),
+            ("'m", "i"),
+            ("'d", "he how i it she that there these they this those we what when where who why you"),
+            ("'ll", "he how i it she that there these they this those we what when where who why you"),
+            ("'re", "how there these they those we what when where who why you"),
+            ("'ve", "could how i might must not should there these they those we what when where who why would you"),
+        ]
+        return table.flatMap { clitic, bases in
+            let set = Set(bases.split(separator: " ").map(String.init))
+            let curly = clitic.unicodeScalars.map { $0 == "'" ? "\u{2019}" : String($0) }.joined()
+            return [(Array(clitic.utf8), set), (Array(curly.utf8), set)]
+        }
+    }()
+
+    /// The end of a URL starting at `start` (`http://`, `https://`, `www.`), trailing punctuation excluded.
+    private static func urlEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        func hasPrefix(_ p: String) -> Bool {
+            var k = start
+            for c in p.utf8 {
+                guard k < b.count, b[k] | (c >= 0x61 ? 0x20 : 0) == c else { return false }
+                k += 1
+            }
+            return true
+        }
+        guard hasPrefix("http://") || hasPrefix("https://") || hasPrefix("www.") else { return nil }
+        var end = start
+        while end < b.count, b[end] > 0x20 { end += 1 }
+        while end > start, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x5D, 0x22, 0x27].contains(b[end - 1]) { end -= 1 }
+        return end - start > 4 ? end : nil
+    }
+}
+
+/// Sentences and paragraphs as the reference filters count them.
+public enum TextSplitting {
+    /// The number of sentences spaCy's `Sentencizer` finds in `words` (what datatrove's
+    /// `split_into_sentences` returns for English): a sentence ends after a token that is one
+    /// of `Punctuation.sentenceEnds`, once a token follows that is not punctuation.
+    public static func sentenceCount(_ words: [Substring]) -> Int {
+        guard !words.isEmpty else { return 0 }
+        var count = 1
+        var seenPeriod = false
+        for w in words {
+            let scalars = w.unicodeScalars
+            let isEnd = scalars.count == 1 && Punctuation.sentenceEnds.contains(scalars.first!)
+            if seenPeriod, !isEnd, !isPunctuation(w) {
+                count += 1
+                seenPeriod = false
+            } else if isEnd {
+                seenPeriod = true
+            }
+        }
+        return count
+    }
+
+    /// spaCy's `is_punct`: every code point is in a P* general category.
+    public static func isPunctuation(_ w: Substring) -> Bool {
+        w.unicodeScalars.allSatisfy {
+            switch $0.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+                 .initialPunctuation, .finalPunctuation, .otherPunctuation: true
+            default: false
+            }
+        }
+    }
+}
