@@ -14,6 +14,9 @@ Usage: python3 scripts/scorer_bench_inputs.py [SHARED_DATA] [OUT_DIR]
 """
 import csv, gzip, json, os, random, re, shutil, sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scorer_fixtures import english_books  # noqa: E402
+
 data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
 out = sys.argv[2] if len(sys.argv) > 2 else "/tmp/sieve-bench/scorer"
 os.makedirs(out, exist_ok=True)
@@ -27,17 +30,7 @@ def jsonl(name, docs):
 
 
 books = []
-index = [json.loads(l) for l in open(f"{data}/prose/gutenberg-books/index.jsonl")]
-blobs = {}
-for book in index:
-    if book["language"] != "English":
-        continue
-    if book["file"] not in blobs:
-        blobs[book["file"]] = gzip.open(f"{data}/prose/gutenberg-books/{book['file']}").read()
-    text = blobs[book["file"]][book["offset"]:book["offset"] + book["length"]].decode("utf-8", "replace")
-    start = re.search(r"\*\*\* ?START OF.*?\*\*\*", text)
-    end = re.search(r"\*\*\* ?END OF", text)
-    body = text[start.end() if start else 0:end.start() if end else len(text)]
+for book, body in english_books(data):
     chunk = []
     size = 0
     for p in re.split(r"\n\s*\n", body):

@@ -58,10 +58,10 @@ def wiki():
     return docs
 
 
-def books():
+def english_books(data):
+    """(book index entry, body text) of each English Gutenberg book, licence header and footer cut."""
     index = [json.loads(l) for l in open(f"{data}/prose/gutenberg-books/index.jsonl")]
     blobs = {}
-    docs = []
     for book in index:
         if book["language"] != "English":
             continue
@@ -70,7 +70,12 @@ def books():
         text = blobs[book["file"]][book["offset"]:book["offset"] + book["length"]].decode("utf-8", "replace")
         start = re.search(r"\*\*\* ?START OF.*?\*\*\*", text)
         end = re.search(r"\*\*\* ?END OF", text)
-        body = text[start.end() if start else 0:end.start() if end else len(text)]
+        yield book, text[start.end() if start else 0:end.start() if end else len(text)]
+
+
+def books():
+    docs = []
+    for book, body in english_books(data):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if len(p.strip()) > 200]
         if len(paragraphs) < 20:
             continue
@@ -88,6 +93,7 @@ def davidson(n=4000):
              "metadata": {"label": 0 if r["class"] == "2" else 1, "class": int(r["class"])}} for r in sample]
 
 
-write("wiki-en.jsonl.gz", wiki())
-write("gutenberg-chunks.jsonl.gz", books()[:240])
-write("davidson-sample.jsonl.gz", davidson())
+if __name__ == "__main__":
+    write("wiki-en.jsonl.gz", wiki())
+    write("gutenberg-chunks.jsonl.gz", books()[:240])
+    write("davidson-sample.jsonl.gz", davidson())

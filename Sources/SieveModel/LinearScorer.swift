@@ -101,7 +101,12 @@ public struct LinearScorer: Sendable {
         var word: [UInt8] = []
         var ngram: [UInt8] = []
         var rows: [Int32] = []
-        var vector: [Float] = []
+        /// Unit word vectors of recently seen words, by word hash (direct-mapped): text is Zipfian,
+        /// so most words are found here and skip their n-gram rows. A cached vector is the
+        /// computed one, bit for bit.
+        var cacheKeys: [UInt64] = []
+        var cacheVectors: [Float] = []
+        static let cacheSlots = 8192
         public init() {}
     }
 
@@ -152,13 +157,19 @@ public struct LinearScorer: Sendable {
     // MARK: features
 
     func extract(_ text: String, into scratch: inout Scratch) {
+        // Take the buffers out of `scratch` (and put them back at the end) so that they stay
+        // uniquely referenced: no copy-on-write of a megabyte per text.
         var f = scratch.features
+        scratch.features = Features()
         f.indices.removeAll(keepingCapacity: true)
         f.hits.removeAll(keepingCapacity: true)
         let dim = embeddings?.dim ?? 0
         if f.dense.count != denseCount { f.dense = [Float](repeating: 0, count: denseCount) }
         for j in f.dense.indices { f.dense[j] = 0 }
-        if scratch.vector.count != dim { scratch.vector = [Float](repeating: 0, count: dim) }
+        if scratch.cacheVectors.count != Scratch.cacheSlots * dim {
+            scratch.cacheKeys = [UInt64](repeating: 0, count: Scratch.cacheSlots)
+            scratch.cacheVectors = [Float](repeating: 0, count: Scratch.cacheSlots * dim)
+        }
 
         let buckets = config.featureBuckets
         var previous: UInt64 = 0
@@ -167,9 +178,8 @@ public struct LinearScorer: Sendable {
         var letters = 0
         var embedded = 0
         let useNgrams = config.useNgrams
-        var rows = scratch.rows
-        var ngram = scratch.ngram
-        var vector = scratch.vector
+        var rows = scratch.rows, ngram = scratch.ngram, cacheKeys = scratch.cacheKeys, cacheVectors = scratch.cacheVectors
+        (scratch.rows, scratch.ngram, scratch.cacheKeys, scratch.cacheVectors) = ([], [], [], [])
         Words.forEach(in: text, limit: config.maxWords, buffer: &scratch.word) { word in
             let h = Words.fnv1a(word)
             words += 1
@@ -192,15 +202,22 @@ public struct LinearScorer: Sendable {
                 }
             }
             if let embeddings {
-                rows.removeAll(keepingCapacity: true)
-                embeddings.appendRows(of: word, to: &rows, scratch: &ngram)
-                Self.addNormalizedMean(rows: rows, embeddings: embeddings, into: &f.dense, vector: &vector)
+                let key = h | 1
+                let slot = Int(truncatingIfNeeded: h >> 40) & (Scratch.cacheSlots - 1)
+                if cacheKeys[slot] != key {
+                    rows.removeAll(keepingCapacity: true)
+                    embeddings.appendRows(of: word, to: &rows, scratch: &ngram)
+                    Self.unitMean(rows: rows, embeddings: embeddings, into: &cacheVectors, at: slot * dim)
+                    cacheKeys[slot] = key
+                }
+                for i in 0..<dim { f.dense[i] += cacheVectors[slot * dim + i] }
                 embedded += 1
             }
         }
         scratch.rows = rows
         scratch.ngram = ngram
-        scratch.vector = vector
+        scratch.cacheKeys = cacheKeys
+        scratch.cacheVectors = cacheVectors
         f.weight = words > 0 ? 1 / Float(words).squareRoot() : 0
         f.words = words
         if embedded > 0 { for j in 0..<dim { f.dense[j] /= Float(embedded) } }
@@ -208,23 +225,22 @@ public struct LinearScorer: Sendable {
         scratch.features = f
     }
 
-    /// Adds the word's vector (mean of its rows), scaled to unit length as fastText does for
-    /// sentence vectors, to the first `dim` entries of `out`.
+    /// The word's vector (mean of its rows) scaled to unit length, as fastText scales word
+    /// vectors for sentence vectors, into `out[offset..<offset + dim]` (zeros for a zero vector).
     @inline(__always)
-    static func addNormalizedMean(rows: [Int32], embeddings: Embeddings, into out: inout [Float], vector: inout [Float]) {
+    static func unitMean(rows: [Int32], embeddings: Embeddings, into out: inout [Float], at offset: Int) {
         let dim = embeddings.dim
         embeddings.input.withUnsafeBufferPointer { m in
-            vector.withUnsafeMutableBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                let v = o.baseAddress! + offset
                 for i in 0..<dim { v[i] = 0 }
                 for r in rows {
                     let base = Int(r) * dim
                     for i in 0..<dim { v[i] += m[base + i] }
                 }
-                var norm: Float = 0
-                for i in 0..<dim { norm += v[i] * v[i] }
-                guard norm > 0 else { return }
-                let scale = 1 / norm.squareRoot()
-                out.withUnsafeMutableBufferPointer { o in for i in 0..<dim { o[i] += v[i] * scale } }
+                let norm = Vector.dot(v, v, dim)
+                let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+                for i in 0..<dim { v[i] *= scale }
             }
         }
     }

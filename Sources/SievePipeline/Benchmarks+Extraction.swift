@@ -34,10 +34,4 @@ extension Benchmarks {
                 Result(name: name + ", thread CPU time", bytes: bytes, documents: documents, seconds: cpuSeconds, peakRSSBytes: peakRSS())]
     }
 
-    /// CPU time this thread has used.
-    static func threadCPUTime() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
 }

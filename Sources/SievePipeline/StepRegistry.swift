@@ -30,11 +30,12 @@ public struct StepDefinition: Sendable {
     public let isSink: Bool
     let build: @Sendable (inout StepParams, StepContext) throws -> any Stage
     /// For a step that needs the whole corpus: its form in a pipeline run, which splits the run
-    /// into phases (`CorpusStage`); `build` is then its streaming form for shell pipes.
-    let corpus: (@Sendable (inout StepParams, StepContext) throws -> any CorpusStage)?
+    /// into phases (`CorpusStage`); `build` is then its streaming form for shell pipes. It may
+    /// return nil when the step's parameters need no corpus (`quality` without `keep_top`).
+    let corpus: (@Sendable (inout StepParams, StepContext) throws -> (any CorpusStage)?)?
 
     public init(name: String, summary: String, keys: [String], isSink: Bool = false,
-                corpus: (@Sendable (inout StepParams, StepContext) throws -> any CorpusStage)? = nil,
+                corpus: (@Sendable (inout StepParams, StepContext) throws -> (any CorpusStage)?)? = nil,
                 build: @escaping @Sendable (inout StepParams, StepContext) throws -> any Stage) {
         self.name = name
         self.summary = summary

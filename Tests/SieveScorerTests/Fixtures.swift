@@ -11,9 +11,11 @@ enum Fixtures {
 
     static func path(_ relative: String) -> String { root + "/" + relative }
 
-    static func documents(_ relative: String) throws -> [Document] {
+    static func documents(_ relative: String) throws -> [Document] { try documents(at: path(relative)) }
+
+    static func documents(at path: String) throws -> [Document] {
         var reader = JSONLReader()
-        return try reader.readAll(path(relative)).documents
+        return try reader.readAll(path).documents
     }
 
     /// A fresh empty directory under /tmp.

@@ -64,13 +64,61 @@ import Testing
         #expect(sketch.total == 200)
     }
 
-    @Test func keepTopAndBadModelsAreSpecErrors() throws {
-        #expect { _ = try stage("quality", [("model", Self.toxicityModel), ("keep_top", "0.3")]) } throws: { error in
-            "\(error)".contains("test.yaml:3:5") && "\(error)".contains("keep_top")
+    @Test func badParametersAreSpecErrors() throws {
+        #expect { _ = try stage("quality", [("model", Self.toxicityModel), ("keep_top", "0.3"), ("threshold", "0.5")]) } throws: { error in
+            "\(error)".contains("test.yaml:3:5") && "\(error)".contains("exclude each other")
         }
         #expect { _ = try stage("quality", [("model", "/nonexistent/model")]) } throws: { error in
             "\(error)".contains("'model'") && "\(error)".contains("/nonexistent/model")
         }
+    }
+
+    /// `keep_top` in a run: a map phase scores, a cut phase merges the tasks' sketches, a filter
+    /// phase keeps the top share. The kept set is the same for 1 and 3 tasks, and the same as the
+    /// shell form's (which holds the documents in memory).
+    @Test func keepTopIsAGlobalPercentile() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let docs = Array(try Fixtures.documents("scorer/davidson-sample.jsonl.gz").prefix(400))
+        for k in 0..<4 {
+            var bytes: [UInt8] = []
+            for (n, doc) in docs.enumerated() where n % 4 == k { NDJSON.encode(doc, to: &bytes) }
+            try FileSystem.writeFile(dir + "/in-\(k).jsonl", bytes)
+        }
+        let text = """
+            version: 1
+            name: top
+            input: {format: jsonl, paths: ["\(dir)/in-*.jsonl"]}
+            steps:
+              - quality: {model: \(Self.toxicityModel), keep_top: 0.3, key: quality_score}
+              - write: {path: out, format: jsonl}
+
+            """
+        let spec = try PipelineSpec.parse(text, file: dir + "/p.yaml")
+        var kept: [[String: Double]] = []
+        for tasks in [1, 3] {
+            let run = try Run(spec: spec, directory: dir + "/run\(tasks)", tasks: tasks)
+            #expect(run.phases.map(\.name) == ["map", "00-quality-cut", "00-quality-filter"])
+            try run.prepare(allowChangedSpec: false)
+            for p in run.phases.indices {
+                for t in 0..<run.phases[p].tasks { try run.runTask(phase: p, task: t) }
+            }
+            var scores: [String: Double] = [:]
+            for name in try FileSystem.list(dir + "/run\(tasks)/out") {
+                for doc in try Fixtures.documents(at: dir + "/run\(tasks)/out/" + name) { scores[doc.id] = doc.metadata["quality_score"]?.doubleValue }
+            }
+            kept.append(scores)
+        }
+        #expect(kept[0] == kept[1])
+        #expect(abs(Double(kept[0].count) - 120) <= 2, "kept \(kept[0].count) of 400")
+
+        var shell = QualityStage(model: try ScorerModel.load(Self.toxicityModel), threshold: nil, keepTop: 0.3, key: "quality_score")
+        var out: [Document] = []
+        var stats = StageStats(name: "quality")
+        try shell.process(docs, into: &out, stats: &stats)
+        #expect(out.isEmpty)
+        try shell.finish(into: &out, stats: &stats)
+        #expect(Dictionary(uniqueKeysWithValues: out.map { ($0.id, $0.metadata["quality_score"]!.doubleValue!) }) == kept[0])
+        #expect(stats["dropped_below_top_share"] == Int64(400 - out.count))
     }
 
     @Test func sentencesRebuildTheText() {
