@@ -9,7 +9,7 @@ import SieveCore
 final class RecordBuffer {
     private let stream: ByteStream
     /// The gzip layer, when the input is gzip (to name members by their compressed offset).
-    let gzip: GzipStream?
+    let gzip: GzipMemberStream?
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
@@ -21,7 +21,7 @@ final class RecordBuffer {
     /// Corrupt stretches skipped by the gzip layer, in order.
     private(set) var gaps: [GzipGap] = []
 
-    init(_ stream: ByteStream, gzip: GzipStream?) {
+    init(_ stream: ByteStream, gzip: GzipMemberStream?) {
         self.stream = stream
         self.gzip = gzip
         buffer = .allocate(byteCount: 1 << 20, alignment: 16)
