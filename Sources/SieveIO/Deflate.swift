@@ -33,6 +33,8 @@ final class GzipMemberStream: ByteStream {
     private var outputOffset: Int64 = 0
     /// (decompressed start, compressed start) of members not yet asked about.
     private var memberStarts: [(output: Int64, compressed: Int64)] = []
+    /// Members libdeflate decoded (the others went through zlib).
+    private(set) var decodedMembers = 0
 
     init(_ base: ByteStream, largestMember: Int = 8 << 20) {
         window = CompressedWindow(base, capacity: 4 * lookahead)
@@ -52,6 +54,9 @@ final class GzipMemberStream: ByteStream {
         if let first = memberStarts.first { return first.output == offset ? first.compressed : nil }
         return zlib?.member(startingAt: offset)
     }
+
+    /// Members whose start nobody asked about yet, in order.
+    var members: [(output: Int64, compressed: Int64)] { memberStarts + (zlib?.memberStarts ?? []) }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
@@ -97,6 +102,7 @@ final class GzipMemberStream: ByteStream {
         case LIBDEFLATE_SUCCESS:
             memberStarts.append((outputStart, window.offset))
             window.consume(used)
+            decodedMembers += 1
             return .decoded(produced)
         case LIBDEFLATE_INSUFFICIENT_SPACE: return .incomplete
         default: return window.atEnd ? .undecodable : .incomplete

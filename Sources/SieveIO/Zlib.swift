@@ -172,6 +172,8 @@ public final class GzipStream: ByteStream {
     private func gap(_ buffer: UnsafeMutableRawBufferPointer, _ message: String) throws -> Int {
         let produced = buffer.count - Int(stream.avail_out)
         let gap = GzipGap(compressedOffset: compressedOffset, outputOffset: outputOffset + Int64(produced), message: message)
+        // A member that produced nothing before the gap does not start what follows it.
+        memberStarts.removeAll { $0.output >= gap.outputOffset }
         // Step past the byte that failed so the search cannot find the same header again.
         if stream.avail_in > 0 { stream.next_in += 1; stream.avail_in -= 1 }
         if produced > 0 { pendingGap = gap; return produced }
