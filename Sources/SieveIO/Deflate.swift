@@ -17,12 +17,15 @@ import SieveCore
 /// the input back at the end of the next member it completes. The output, the gaps and the
 /// member offsets are therefore those of a recovering `GzipStream` over the same bytes.
 final class GzipMemberStream: ByteStream {
-    private let window: CompressedWindow
+    /// Compressed input: whole members, read ahead. It is zlib's input too, and takes back
+    /// what zlib read and did not use.
+    private let window: RecordBuffer
     private let decompressor: OpaquePointer
     /// Largest member output libdeflate decodes; larger members go through zlib's stream.
     let largestMember: Int
-    /// Compressed input held ahead before a member is decoded (most members are far smaller).
-    private let lookahead = 1 << 20
+    /// Compressed input held ahead before a member is decoded (most members are far smaller;
+    /// a quarter of the window's 1 MiB, so it moves what it holds to its front seldom).
+    private let lookahead = 1 << 18
     /// The zlib stream while it has a member.
     private var zlib: GzipStream?
     /// Output of a member too large for the caller's buffer, handed out over several reads.
@@ -37,7 +40,7 @@ final class GzipMemberStream: ByteStream {
     private(set) var decodedMembers = 0
 
     init(_ base: ByteStream, largestMember: Int = 8 << 20) {
-        window = CompressedWindow(base, capacity: 4 * lookahead)
+        window = RecordBuffer(base, gzip: nil)
         decompressor = libdeflate_alloc_decompressor()!
         self.largestMember = largestMember
     }
@@ -64,7 +67,7 @@ final class GzipMemberStream: ByteStream {
         if spillStart < spillEnd { return handOutSpill(into: buffer) }
         var produced = 0
         while produced < buffer.count {
-            try window.ensure(lookahead)
+            _ = try window.ensure(lookahead)
             let room = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
             let outcome = decode(into: room, at: outputOffset + Int64(produced))
             if case .decoded(let n) = outcome {
@@ -100,7 +103,7 @@ final class GzipMemberStream: ByteStream {
         switch libdeflate_gzip_decompress_ex(decompressor, input.baseAddress, input.count,
                                              output.baseAddress, output.count, &used, &produced) {
         case LIBDEFLATE_SUCCESS:
-            memberStarts.append((outputStart, window.offset))
+            memberStarts.append((outputStart, window.position))
             window.consume(used)
             decodedMembers += 1
             return .decoded(produced)
@@ -113,7 +116,7 @@ final class GzipMemberStream: ByteStream {
     /// the window; false if it is larger than `largestMember` or not decodable.
     private func decodeLarge() throws -> Bool {
         // Deflate adds at most 5 bytes per 64 KiB block of stored data, plus header and trailer.
-        try window.ensure(largestMember + largestMember / 1024 + (64 << 10))
+        _ = try window.ensure(largestMember + largestMember / 1024 + (64 << 10))
         let spill = self.spill ?? .allocate(byteCount: largestMember, alignment: 16)
         self.spill = spill
         guard case .decoded(let n) = decode(into: spill, at: outputOffset) else { return false }
@@ -131,9 +134,9 @@ final class GzipMemberStream: ByteStream {
 
     /// Starts zlib at the member at the window's start.
     private func handOver() -> GzipStream {
-        let stream = outputOffset == 0 && window.offset == 0
+        let stream = outputOffset == 0 && window.position == 0
             ? GzipStream(window, recovers: true)
-            : GzipStream(window, resumingAt: outputOffset, compressed: window.offset)
+            : GzipStream(window, resumingAt: outputOffset, compressed: window.position)
         stream.stopsAtMemberEnd = true
         zlib = stream
         return stream
@@ -148,77 +151,6 @@ final class GzipMemberStream: ByteStream {
             outputOffset = stream.outputOffset
             zlib = nil
         }
-        return n
-    }
-}
-
-/// Compressed input held for libdeflate: whole members, read ahead from `base`. It is also the
-/// input of zlib's stream, and takes back what that stream read and did not use.
-private final class CompressedWindow: ByteStream {
-    private let base: ByteStream
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var start = 0
-    private var end = 0
-    /// Compressed offset of the first held byte.
-    private(set) var offset: Int64 = 0
-    /// True once `base` has ended: everything left is held.
-    private(set) var atEnd = false
-
-    init(_ base: ByteStream, capacity: Int) {
-        self.base = base
-        buffer = .allocate(byteCount: capacity, alignment: 16)
-    }
-
-    deinit { buffer.deallocate() }
-
-    var count: Int { end - start }
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[start..<end]) }
-
-    /// Reads until at least `n` bytes are held or the input ends.
-    func ensure(_ n: Int) throws {
-        while count < n, !atEnd {
-            if buffer.count - end < n - count {
-                if count > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count) }
-                (start, end) = (0, count)
-                if buffer.count < n {
-                    let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(n, buffer.count * 2), alignment: 16)
-                    bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
-                    buffer.deallocate()
-                    buffer = bigger
-                }
-            }
-            let got = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-            if got == 0 { atEnd = true }
-            end += got
-        }
-    }
-
-    func consume(_ n: Int) {
-        start += n
-        offset += Int64(n)
-    }
-
-    /// Puts `bytes`, the last ones handed out by `read`, back in front of the held ones.
-    func unread(_ bytes: UnsafeRawBufferPointer) {
-        let n = bytes.count
-        guard n > 0 else { return }
-        if n > start {
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(buffer.count, n + count), alignment: 16)
-            if count > 0 { (bigger.baseAddress! + n).copyMemory(from: buffer.baseAddress! + start, byteCount: count) }
-            (start, end) = (n, n + count)
-            buffer.deallocate()
-            buffer = bigger
-        }
-        start -= n
-        offset -= Int64(n)
-        buffer.baseAddress!.advanced(by: start).copyMemory(from: bytes.baseAddress!, byteCount: n)
-    }
-
-    func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
-        if count == 0 { try ensure(min(output.count, buffer.count)) }
-        let n = min(count, output.count)
-        if n > 0 { output.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: n) }
-        consume(n)
         return n
     }
 }

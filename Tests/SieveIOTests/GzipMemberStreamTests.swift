@@ -104,8 +104,8 @@ private func drain(_ stream: ByteStream, readSize: Int) -> Drained {
 }
 
 @Test func memberLargerThanTheBuffers() throws {
-    // 3 MiB of text, about 1.8 MiB of deflate: more than the record buffer's room and the
-    // compressed look-ahead (1 MiB each), so it is decoded whole into the spill buffer.
+    // 3 MiB of text, about 1.8 MiB of deflate: more than the record buffer's room (1 MiB) and
+    // the compressed look-ahead (256 KiB), so it is decoded whole into the spill buffer.
     let payloads = [letters(500, seed: 1), letters(3 << 20, seed: 2), letters(800, seed: 3)]
     let file = try perRecordWARC(payloads)
     #expect(file.members[2] - file.members[1] > 1 << 20)
