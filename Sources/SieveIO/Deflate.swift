@@ -76,7 +76,7 @@ final class GzipMemberStream: ByteStream {
             }
             // Not decoded into this buffer: what was decoded goes out first.
             if produced > 0 { break }
-            if outcome == .incomplete, try decodeLarge() { return handOutSpill(into: buffer) }
+            if outcome != .undecodable, try decodeLarge() { return handOutSpill(into: buffer) }
             return try read(handOver(), into: buffer)
         }
         outputOffset += Int64(produced)
@@ -85,8 +85,10 @@ final class GzipMemberStream: ByteStream {
 
     private enum Outcome: Equatable {
         case decoded(Int)
-        /// Larger than the output buffer, or perhaps than the window.
-        case incomplete
+        /// Larger than the output buffer.
+        case noRoom
+        /// Perhaps longer than the window (libdeflate cannot tell a cut member from a corrupt one).
+        case shortInput
         /// Not a plain gzip member, or corrupt.
         case undecodable
     }
@@ -107,21 +109,32 @@ final class GzipMemberStream: ByteStream {
             window.consume(used)
             decodedMembers += 1
             return .decoded(produced)
-        case LIBDEFLATE_INSUFFICIENT_SPACE: return .incomplete
-        default: return window.atEnd ? .undecodable : .incomplete
+        case LIBDEFLATE_INSUFFICIENT_SPACE: return .noRoom
+        default: return window.atEnd ? .undecodable : .shortInput
         }
     }
 
-    /// Decodes the member at the window's start into the spill buffer, with the whole member in
-    /// the window; false if it is larger than `largestMember` or not decodable.
+    /// Decodes the member at the window's start into the spill buffer. The buffer (from 1 MiB)
+    /// and the window double, each when it is what falls short, up to `largestMember` (so memory
+    /// follows the largest member met); false if the member is larger or not decodable.
     private func decodeLarge() throws -> Bool {
-        // Deflate adds at most 5 bytes per 64 KiB block of stored data, plus header and trailer.
-        _ = try window.ensure(largestMember + largestMember / 1024 + (64 << 10))
-        let spill = self.spill ?? .allocate(byteCount: largestMember, alignment: 16)
-        self.spill = spill
-        guard case .decoded(let n) = decode(into: spill, at: outputOffset) else { return false }
-        (spillStart, spillEnd) = (0, n)
-        return true
+        var size = min(spill?.count ?? 1 << 20, largestMember)
+        // Deflate adds at most 5 bytes per 64 KiB stored block, plus header and trailer.
+        let largestInput = largestMember + largestMember / 1024 + (64 << 10)
+        while true {
+            if spill == nil || spill!.count < size {
+                spill?.deallocate()
+                spill = .allocate(byteCount: size, alignment: 16)
+            }
+            switch decode(into: UnsafeMutableRawBufferPointer(rebasing: spill![0..<size]), at: outputOffset) {
+            case .decoded(let n):
+                (spillStart, spillEnd) = (0, n)
+                return true
+            case .noRoom where size < largestMember: size = min(size * 2, largestMember)
+            case .shortInput where window.count < largestInput: _ = try window.ensure(min(window.count * 2, largestInput))
+            default: return false
+            }
+        }
     }
 
     private func handOutSpill(into buffer: UnsafeMutableRawBufferPointer) -> Int {
