@@ -353,5 +353,5 @@ func trimmed(_ bytes: UnsafeRawBufferPointer) -> String {
 /// spaces, invalid in a URI, become `%20` (as warcio writes them).
 func cleanURI(_ s: String) -> String {
     let bare = s.hasPrefix("<") && s.hasSuffix(">") ? String(s.dropFirst().dropLast()) : s
-    return bare.contains(" ") ? bare.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "%20") : bare
+    return bare.utf8.contains(0x20) ? bare.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "%20") : bare
 }
