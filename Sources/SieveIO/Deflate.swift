@@ -96,8 +96,9 @@ final class GzipMemberStream: ByteStream {
     /// Decodes the member at the window's start into `output` (consuming it only if decoded).
     private func decode(into output: UnsafeMutableRawBufferPointer, at outputStart: Int64) -> Outcome {
         let input = window.bytes
-        // The smallest member is 20 bytes; FHCRC (flag 0x02) is left to zlib, which checks it.
-        guard input.count >= 20, input[0] == 0x1F, input[1] == 0x8B, input[2] == 0x08, input[3] & 0x02 == 0 else {
+        // The smallest member is 20 bytes. FHCRC (flag 0x02) is left to zlib, which checks it, and
+        // so are reserved flags (0xE0), which both refuse.
+        guard input.count >= 20, input[0] == 0x1F, input[1] == 0x8B, input[2] == 0x08, input[3] & 0xE2 == 0 else {
             return .undecodable
         }
         var used = 0
