@@ -14,7 +14,6 @@ public struct Encoder {
     private var next: [Int32] = []
     private var prev: [Int32] = []
     private var heap = Heap<UInt64>()
-    private var piece: [UInt32] = []
     private var prefixed: [UInt8] = []
     /// Whether each byte starts one of the added tokens.
     private let addedFirstBytes: [Bool]

@@ -154,6 +154,20 @@ func base64Decode(_ text: String) -> [UInt8]? {
         #expect(a.encode(text) == b.encode(text))
     }
 
+    @Test func honoursIgnoreMergesAndAddPrefixSpace() throws {
+        let bytes = (0..<256).map { (token: ByteLevel.encode([UInt8($0)]), id: UInt32($0)) }
+        let vocab = bytes + [("abc", 256), ("Ġa", 257)]
+        let plain = try Tokenizer(vocab: vocab, merges: [("Ġ", "a")])
+        let whole = try Tokenizer(vocab: vocab, merges: [("Ġ", "a")], ignoreMerges: true)
+        let prefixed = try Tokenizer(vocab: vocab, merges: [("Ġ", "a")], addPrefixSpace: true)
+        var (p, w, s) = (Encoder(plain), Encoder(whole), Encoder(prefixed))
+        #expect(p.encode("abc") == [97, 98, 99])
+        #expect(w.encode("abc") == [256])  // a token as a whole, though no merge makes it
+        #expect(s.encode("ab") == [257, 98])  // " ab": the space is added
+        #expect(s.encode(" ab") == [257, 98])
+        #expect(prefixed.decode(s.encode("ab")) == Array(" ab".utf8))
+    }
+
     @Test func rejectsWhatItCannotRead() throws {
         let path = scratch("wordpiece.json")
         defer { FileSystem.remove(path) }
