@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         // One system-library target per C library; exactly one Swift file imports each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -31,7 +32,7 @@ let package = Package(
         ]),
 
         .target(name: "SieveCore", dependencies: ["CCrypto"], swiftSettings: hot),
-        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CZstd", "CArchive", "CCurl"], swiftSettings: hot),
+        .target(name: "SieveIO", dependencies: ["SieveCore", "SieveText", "CZlib", "CDeflate", "CZstd", "CArchive", "CCurl"], swiftSettings: hot),
         .target(name: "SieveText", dependencies: ["SieveCore", "CXML2", "CICU"], swiftSettings: hot),
         .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),

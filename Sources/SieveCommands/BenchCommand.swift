@@ -20,6 +20,8 @@ struct BenchCommand: ParsableCommand {
                 MinHash signatures (MB/s per core) and every dedup phase's time
             sieve bench scorer   (inputs from python3 scripts/scorer_bench_inputs.py)
                 skip-gram words/s per thread, scoring docs/s, toxicity ROC-AUC on a held-out split
+            sieve bench filters --input fixtures/jsonl/dolma-cc-2019-30.jsonl.gz --rounds 5
+                the FineWeb filter chain (URL, Gopher repetition and quality, C4, FineWeb quality)
             sieve bench pii --size 256MB
                 the pii step over real documents
             sieve bench read --input URL-OR-PATH
@@ -29,11 +31,12 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
     @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
+    @Option(help: "Passes over the input (filters).") var rounds = 5
     @Option(help: "scorer: where scripts/scorer_bench_inputs.py wrote its inputs.") var scorerInputs = "/tmp/sieve-bench/scorer"
     @Option(help: "scorer: threads for skip-gram training.") var threads = 2
 
@@ -47,6 +50,8 @@ struct BenchCommand: ParsableCommand {
         case "ndjson": print(try Benchmarks.ndjson(path: try jsonlInput()))
         case "pii": print(try Benchmarks.pii(path: try jsonlInput()))
         case "pretrain": print(try pretrain.run())
+        case "filters":
+            for result in try Benchmarks.filters(path: input ?? "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz", rounds: rounds) { print(result) }
         case "scorer":
             let d = scorerInputs
             _ = try Benchmarks.scorer(corpus: d + "/books.jsonl", crawl: d + "/crawl.jsonl", toxicityTrain: d + "/davidson-train.jsonl",
@@ -64,7 +69,7 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, pretrain, dedup, scorer, pii, read, tokenizer)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer)")
         }
     }
 

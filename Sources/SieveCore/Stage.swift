@@ -46,3 +46,16 @@ extension DocumentFilter {
         }
     }
 }
+
+/// A stage whose work on each document depends on nothing but that document (and its place in
+/// the input), and that writes no files. A run can then resume inside an input file: documents
+/// already processed are skipped rather than processed again. Every `DocumentFilter` is one.
+public protocol IndependentStage: Stage {
+    /// Called for `count` documents a resumed task skips at the start of its input, before any
+    /// `process`: a stage that counts positions (the dedup filter) advances its count.
+    mutating func skip(_ count: Int)
+}
+
+extension IndependentStage {
+    public mutating func skip(_ count: Int) {}
+}

@@ -61,12 +61,15 @@ enum Decisions {
 
 /// The filter every dedup kind uses in the filter phase: looks up the decisions about each
 /// document (by its place in the file) and lets `decide` keep, change or drop it.
-struct DecisionFilter: Stage {
+struct DecisionFilter: IndependentStage {
     let file: Int
     let decisions: [Record]
     let decide: (inout Document, ArraySlice<Record>, inout StageStats) -> Verdict
     var ordinal = 0
     var next = 0
+
+    /// Documents are known by their place in the file: skipped ones still take their places.
+    mutating func skip(_ count: Int) { ordinal += count }
 
     mutating func process(_ batch: consuming [Document], into output: inout [Document], stats: inout StageStats) throws {
         for var doc in batch {

@@ -28,6 +28,8 @@ public struct C4QualityFilter: DocumentFilter {
 
     /// datatrove's `POLICY_SUBSTRINGS`.
     static let policySubstrings = ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"]
+    /// The phrases looked for in a lowercased line, all in one pass.
+    static let phrases = AhoCorasick(["lorem ipsum", "javascript"] + policySubstrings)
 
     public init(language: String = "en") {
         splitter = WordSplitter(language: language)
@@ -44,24 +46,48 @@ public struct C4QualityFilter: DocumentFilter {
         for raw in PythonText.splitLines(Substring(doc.text)) {
             var line = PythonText.strip(raw)
             let words = PythonText.splitWhitespace(line)
-            if maxWordLength != -1, words.contains(where: { $0.unicodeScalars.count > maxWordLength }) { continue }
+            if maxWordLength != -1, words.contains(where: { PythonText.length($0) > maxWordLength }) { continue }
             if removeCitations { line = Self.removingCitations(line) }
             if filterNoTerminalPunctuation {
                 guard let last = line.unicodeScalars.last, [".", "?", "!", "\"", "'"].contains(last),
                       !PythonText.endsWith(line, "...") else { continue }
             }
             if words.count < minWordsPerLine { continue }
-            let lower = line.lowercased()
-            if filterLoremIpsum, lower.contains("lorem ipsum") { return .drop(reason: "lorem_ipsum") }
-            if filterJavascript, lower.contains("javascript") { continue }
+            let (lorem, javascript, policy) = Self.findPhrases(line)
+            if filterLoremIpsum, lorem { return .drop(reason: "lorem_ipsum") }
+            if filterJavascript, javascript { continue }
             if filterCurlyBracket, line.utf8.contains(0x7B) { return .drop(reason: "curly_bracket") }
-            if filterPolicy, Self.policySubstrings.contains(where: { lower.contains($0) }) { continue }
+            if filterPolicy, policy { continue }
             if minSentences != -1 { sentences += TextSplitting.sentenceCount(splitter.words(String(line))) }
             kept.append(line)
         }
         if sentences < minSentences { return .drop(reason: "too_few_sentences") }
         doc.text = String(PythonText.strip(Substring(kept.joined(separator: "\n"))))
         return .keep
+    }
+
+    /// Which of `lorem ipsum`, `javascript` and the policy phrases occur in `line.lower()`.
+    static func findPhrases(_ line: Substring) -> (lorem: Bool, javascript: Bool, policy: Bool) {
+        var found = (lorem: false, javascript: false, policy: false)
+        func search(_ bytes: UnsafeBufferPointer<UInt8>) {
+            _ = phrases.contains(in: bytes) { start, _ in
+                switch bytes[start] {
+                case 0x6C: found.lorem = true
+                case 0x6A: found.javascript = true
+                default: found.policy = true
+                }
+                return false
+            }
+        }
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            var lower = Array(line.utf8)
+            for k in lower.indices where lower[k] >= 0x41 && lower[k] <= 0x5A { lower[k] |= 0x20 }
+            lower.withUnsafeBufferPointer(search)
+        } else {
+            var lower = line.lowercased()  // Python's str.lower(): full Unicode case mapping
+            lower.withUTF8(search)
+        }
+        return found
     }
 
     /// The line without `CITATION_REGEX` matches: `\[\d*]|\[edit]|\[citation needed]`.

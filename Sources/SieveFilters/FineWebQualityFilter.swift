@@ -23,6 +23,7 @@ public struct FineWebQualityFilter: DocumentFilter {
     public var charDuplicatesRatio = 0.01
     public var newLineRatio = 0.3
     let splitter: WordSplitter
+    let table = HashCounter()
 
     public init(language: String = "en") {
         splitter = WordSplitter(language: language)
@@ -30,8 +31,7 @@ public struct FineWebQualityFilter: DocumentFilter {
 
     public func verdict(for doc: Document) -> Verdict {
         let text = Substring(doc.text)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !PythonText.strip($0).isEmpty }
+        let lines = PythonText.split(text, newlineRunsOf: 1).filter { !PythonText.strip($0).isEmpty }
         guard !lines.isEmpty else { return .drop(reason: "empty") }
         let n = Double(lines.count)
 
@@ -40,12 +40,12 @@ public struct FineWebQualityFilter: DocumentFilter {
         if ratio < linePunctuationThreshold, !(ratio == 0 && linePunctuationExcludeZero) {
             return .drop(reason: "line_punct_ratio")
         }
-        if Double(lines.count { $0.unicodeScalars.count <= shortLineLength }) / n > shortLineThreshold {
+        if Double(lines.count { $0.utf8.count { $0 & 0xC0 != 0x80 } <= shortLineLength }) / n > shortLineThreshold {
             return .drop(reason: "short_line_ratio")
         }
         let newlines = text.utf8.count { $0 == 0x0A }
-        let characters = text.unicodeScalars.count - newlines
-        if Double(findDuplicates(lines).characters) / Double(characters) > charDuplicatesRatio {
+        let characters = text.utf8.count { $0 & 0xC0 != 0x80 } - newlines
+        if Double(findDuplicates(lines, table: table).characters) / Double(characters) > charDuplicatesRatio {
             return .drop(reason: "char_dup_ratio")
         }
         let words = splitter.words(doc.text).count

@@ -32,12 +32,14 @@ public struct GopherQualityFilter: DocumentFilter {
     public var minStopWords = 2
     /// Gopher's stop words (datatrove's `STOP_WORDS`).
     public static let defaultStopWords = ["the", "be", "to", "of", "and", "that", "have", "with"]
-    let stopWords: Set<UInt64>
+    let stopWords: [UInt64]
+    let longestStopWord: Int
     let splitter: WordSplitter
 
     public init(language: String = "en", stopWords: [String] = defaultStopWords) {
         splitter = WordSplitter(language: language)
-        self.stopWords = Set(stopWords.map { TextHash.of(Substring($0)) })
+        self.stopWords = Array(Set(stopWords.map { TextHash.of(Substring($0)) }))
+        longestStopWord = stopWords.map(\.utf8.count).max() ?? 0
     }
 
     public func verdict(for doc: Document) -> Verdict {
@@ -54,7 +56,7 @@ public struct GopherQualityFilter: DocumentFilter {
             var length = 0
             for c in w.unicodeScalars {
                 length += 1
-                if !nonSymbol, !Punctuation.all.contains(c) { nonSymbol = true }
+                if !nonSymbol, !Punctuation.isPunctuation(c) { nonSymbol = true }
                 if !alpha, PythonText.isAlpha(c) { alpha = true }
             }
             if nonSymbol { nonSymbolWords += 1; nonSymbolLength += length }
@@ -98,11 +100,11 @@ public struct GopherQualityFilter: DocumentFilter {
             return .drop(reason: "gopher_below_alpha_threshold")
         }
         if minStopWords > 0 {
-            var found = Set<UInt64>()
-            for w in words {
+            var found: [UInt64] = []
+            for w in words where w.utf8.count <= longestStopWord {
                 let h = TextHash.of(w)
-                guard stopWords.contains(h) else { continue }
-                found.insert(h)
+                guard stopWords.contains(h), !found.contains(h) else { continue }
+                found.append(h)
                 if found.count >= minStopWords { break }
             }
             if found.count < minStopWords { return .drop(reason: "gopher_enough_stop_words") }

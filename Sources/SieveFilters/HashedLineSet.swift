@@ -1,17 +1,20 @@
 import SieveCore
 import SieveIO
 
-/// A large set of strings, such as the 4.5 million domains of the UT1 adult list, kept as sorted
-/// 64-bit hashes of their bytes: 8 bytes per entry instead of a string each, and loaded by one
-/// streaming pass over the (compressed) file plus a sort. A lookup is a binary search. Two
-/// different strings share a hash with probability about n/2⁶⁴ per lookup (2·10⁻¹³ for the
-/// domain list).
+/// A large set of strings, such as the 4.5 million domains of the UT1 adult list, kept as 64-bit
+/// hashes of their bytes: 8 bytes per entry instead of a string each, loaded by one streaming
+/// pass over the (compressed) file and one counting pass that groups the hashes by their top
+/// bits (about four hashes per group), so a lookup scans one small group. Two different strings
+/// share a hash with probability about n/2⁶⁴ per lookup (2·10⁻¹³ for the domain list).
 public struct HashedLineSet: Sendable {
     private var hashes: [UInt64]
+    /// Where each group starts in `hashes` (group g holds the hashes whose top `bits` bits are g).
+    private var starts: [UInt32] = [0, 0]
+    private var bits = 0
 
     public init<S: Sequence>(_ strings: S) where S.Element: StringProtocol {
         hashes = strings.map { TextHash.of(Substring($0)) }
-        hashes.sort()
+        group()
     }
 
     /// One entry per line of `path` (any compression), stripped; lines starting with `#` and
@@ -29,23 +32,39 @@ public struct HashedLineSet: Sendable {
             guard end > start, raw[start] != 0x23 else { continue }
             hashes.append(TextHash.of(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end])))
         }
-        if !zip(hashes, hashes.dropFirst()).allSatisfy({ $0 <= $1 }) { hashes.sort() }
+        group()
     }
 
     public var count: Int { hashes.count }
 
     public func contains(_ s: Substring) -> Bool {
         let h = TextHash.of(s)
-        var lo = 0
-        var hi = hashes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if hashes[mid] < h { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < hashes.count && hashes[lo] == h
+        let g = bits == 0 ? 0 : Int(truncatingIfNeeded: h >> UInt64(64 - bits))
+        for k in Int(starts[g])..<Int(starts[g + 1]) where hashes[k] == h { return true }
+        return false
     }
 
     public mutating func formUnion(_ other: HashedLineSet) {
-        hashes = (hashes + other.hashes).sorted()
+        hashes += other.hashes
+        group()
+    }
+
+    /// Orders `hashes` by group (a counting sort on the top bits; the order inside a group does
+    /// not matter), with about four hashes per group.
+    private mutating func group() {
+        bits = hashes.count < 64 ? 0 : min(24, (hashes.count / 4).nextPowerOfTwo.trailingZeroBitCount)
+        let groups = 1 << bits
+        var counts = [UInt32](repeating: 0, count: groups + 1)
+        func groupOf(_ h: UInt64) -> Int { bits == 0 ? 0 : Int(truncatingIfNeeded: h >> UInt64(64 - bits)) }
+        for h in hashes { counts[groupOf(h) + 1] += 1 }
+        for g in 0..<groups { counts[g + 1] += counts[g] }
+        starts = counts
+        var grouped = [UInt64](repeating: 0, count: hashes.count)
+        for h in hashes {
+            let g = groupOf(h)
+            grouped[Int(counts[g])] = h
+            counts[g] += 1
+        }
+        hashes = grouped
     }
 }

@@ -23,7 +23,7 @@ public struct LengthFilter: DocumentFilter {
 
     public func verdict(for doc: Document) -> Verdict {
         if minLength > 0 || maxLength > 0 {
-            let length = doc.text.unicodeScalars.count
+            let length = PythonText.length(doc.text)
             if minLength > 0, length < minLength { return .drop(reason: "too_short") }
             if maxLength > 0, length > maxLength { return .drop(reason: "too_long") }
         }

@@ -250,7 +250,7 @@ public struct PIIScanner: Sendable {
 /// The `pii` step: replaces personal data with placeholders (`<email>`, `<ip>`, `<phone>`), or
 /// drops documents with at least `max_count` matches (`mode: drop`, reason `pii`). Counts
 /// `pii_email`, `pii_ip`, `pii_phone` and `documents_with_pii` in the stats.
-public struct PIIRedactor: Stage {
+public struct PIIRedactor: IndependentStage {
     public enum Mode: String, Sendable, CaseIterable { case redact, drop, count }
 
     public var scanner: PIIScanner

@@ -41,15 +41,79 @@ public enum TextHash {
     }
 }
 
+/// A reusable hash table from well-mixed 64-bit hashes to a count and a first position: open
+/// addressing with linear probing, emptied in O(1) by a generation stamp. It replaces Swift's
+/// `Set`/`Dictionary` (which rehash every key with SipHash) on the n-gram hot path. Not
+/// thread-safe: each filter instance owns one.
+final class HashCounter {
+    private var keys: [UInt64] = []
+    private var counts: [Int32] = []
+    private var firsts: [Int32] = []
+    private var stamps: [UInt32] = []
+    private var generation: UInt32 = 0
+    private var mask = 0
+
+    /// Empties the table, sized for `capacity` keys.
+    func reset(capacity: Int) {
+        let size = max(16, (capacity * 2).nextPowerOfTwo)
+        if size > keys.count {
+            keys = [UInt64](repeating: 0, count: size)
+            counts = [Int32](repeating: 0, count: size)
+            firsts = [Int32](repeating: 0, count: size)
+            stamps = [UInt32](repeating: 0, count: size)
+            generation = 0
+        }
+        mask = keys.count - 1
+        generation &+= 1
+        if generation == 0 {
+            for k in stamps.indices { stamps[k] = 0 }
+            generation = 1
+        }
+    }
+
+    /// Counts one occurrence of `key` at `position`; returns its count and first position.
+    @inline(__always)
+    @discardableResult
+    func add(_ key: UInt64, at position: Int) -> (count: Int, first: Int) {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key {
+                counts[slot] += 1
+                return (Int(counts[slot]), Int(firsts[slot]))
+            }
+            slot = (slot + 1) & mask
+        }
+        stamps[slot] = generation
+        keys[slot] = key
+        counts[slot] = 1
+        firsts[slot] = Int32(truncatingIfNeeded: position)
+        return (1, position)
+    }
+
+    @inline(__always)
+    func contains(_ key: UInt64) -> Bool {
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while stamps[slot] == generation {
+            if keys[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+}
+
+extension Int {
+    var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
+}
+
 /// What datatrove's `find_duplicates` counts over `items`: how many repeat an earlier one, and
 /// their total length in code points.
-func findDuplicates(_ items: [Substring]) -> (elements: Int, characters: Int) {
-    var seen = Set<UInt64>(minimumCapacity: items.count)
+func findDuplicates(_ items: [Substring], table: HashCounter) -> (elements: Int, characters: Int) {
+    table.reset(capacity: items.count)
     var elements = 0
     var characters = 0
-    for item in items where !seen.insert(TextHash.of(item)).inserted {
+    for (k, item) in items.enumerated() where table.add(TextHash.of(item), at: k).count > 1 {
         elements += 1
-        characters += item.unicodeScalars.count
+        characters += item.utf8.count { $0 & 0xC0 != 0x80 }
     }
     return (elements, characters)
 }

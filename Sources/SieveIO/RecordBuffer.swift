@@ -6,10 +6,11 @@ import SieveCore
 /// A sliding window over a (decompressed) stream for record readers: holds the current record
 /// while it is parsed, grows only as far as the record needs (readers cap it), and notes where
 /// a recovering gzip stream skipped a corrupt member, so the record across the gap is dropped.
-final class RecordBuffer {
+/// `GzipMemberStream` holds its compressed input in one too, and reads it as a stream.
+final class RecordBuffer: ByteStream {
     private let stream: ByteStream
     /// The gzip layer, when the input is gzip (to name members by their compressed offset).
-    let gzip: GzipStream?
+    let gzip: GzipMemberStream?
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
@@ -21,7 +22,7 @@ final class RecordBuffer {
     /// Corrupt stretches skipped by the gzip layer, in order.
     private(set) var gaps: [GzipGap] = []
 
-    init(_ stream: ByteStream, gzip: GzipStream?) {
+    init(_ stream: ByteStream, gzip: GzipMemberStream?) {
         self.stream = stream
         self.gzip = gzip
         buffer = .allocate(byteCount: 1 << 20, alignment: 16)
@@ -85,6 +86,32 @@ final class RecordBuffer {
 
     /// Drops `n` held bytes.
     func consume(_ n: Int) { start += n }
+
+    /// Hands out held bytes (reading more first when none are held).
+    func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
+        if count == 0 { _ = try fillMore() }
+        let n = min(count, output.count)
+        if n > 0 { output.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: n) }
+        consume(n)
+        return n
+    }
+
+    /// Puts `bytes`, the last ones handed out by `read(into:)`, back in front of the held ones.
+    func unread(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        if n > start {
+            let (held, at) = (count, position)
+            let moved = UnsafeMutableRawBufferPointer.allocate(byteCount: max(buffer.count, n + held), alignment: 16)
+            if held > 0 { (moved.baseAddress! + n).copyMemory(from: buffer.baseAddress! + start, byteCount: held) }
+            buffer.deallocate()
+            buffer = moved
+            (start, end) = (n, n + held)
+            base = at - Int64(n)
+        }
+        start -= n
+        (buffer.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: n)
+    }
 
     /// Removes and returns the gaps at or before `offset` (for the reader to count).
     func takeGaps(through offset: Int64) -> [GzipGap] {

@@ -35,6 +35,12 @@ public final class ShardWriter {
     private var shardBytes: Int64 = 0
     private var shardDocuments: Int64 = 0
     private var line: [UInt8] = []
+    /// Documents given to `write` since `beginBatch`, and how many of them went into shards
+    /// completed during that batch (what a checkpoint records).
+    public private(set) var writtenInBatch = 0
+    public private(set) var inCompletedShards = 0
+    /// Documents to drop because they are already in completed shards (a resumed task).
+    private var alreadyWritten = 0
 
     public init(_ options: Options) {
         self.options = options
@@ -44,11 +50,17 @@ public final class ShardWriter {
     deinit { sink?.abandon() }
 
     public func write(_ doc: Document) throws {
+        writtenInBatch += 1
+        if alreadyWritten > 0 {
+            alreadyWritten -= 1
+            return
+        }
         line.removeAll(keepingCapacity: true)
         NDJSON.encode(doc, to: &line)
         if sink != nil, shardDocuments > 0,
            shardBytes + Int64(line.count) > options.maxShardBytes || shardDocuments >= options.maxShardDocuments {
             try closeShard()
+            inCompletedShards = writtenInBatch - 1
         }
         if sink == nil { try openShard() }
         pending.append(contentsOf: line)
@@ -57,14 +69,30 @@ public final class ShardWriter {
         if pending.count >= 1 << 20 { try flush() }
     }
 
+    /// Starts counting the documents of a batch (see `writtenInBatch`, `inCompletedShards`).
+    public func beginBatch() {
+        writtenInBatch = 0
+        inCompletedShards = 0
+    }
+
+    /// Continues a killed writer: `completed` shards exist already, and the next `skip` documents
+    /// given to `write` are already in them.
+    public func resume(completed: Int, skip: Int) {
+        shards = (0..<completed).map(shardPath)
+        alreadyWritten = skip
+    }
+
+    private func shardPath(_ index: Int) -> String {
+        options.directory + "/" + "\(options.prefix)_\(zeroPadded(index, 5)).\(options.format.rawValue)"
+    }
+
     /// Completes the current shard. Writing again afterwards starts a new one.
     public func close() throws {
         if sink != nil { try closeShard() }
     }
 
     private func openShard() throws {
-        let name = "\(options.prefix)_\(zeroPadded(shards.count, 5)).\(options.format.rawValue)"
-        let file = try AtomicFileSink(path: options.directory + "/" + name)
+        let file = try AtomicFileSink(path: shardPath(shards.count))
         switch options.format {
         case .jsonl: sink = file
         case .jsonlGz: sink = GzipSink(file, level: options.compressionLevel ?? 6)
@@ -83,7 +111,7 @@ public final class ShardWriter {
         try flush()
         try sink!.close()
         sink = nil
-        shards.append(options.directory + "/" + "\(options.prefix)_\(zeroPadded(shards.count, 5)).\(options.format.rawValue)")
+        shards.append(shardPath(shards.count))
     }
 }
 

@@ -60,10 +60,11 @@ public final class WebArchiveRecordReader {
     /// Reads `stream`, decompressing it by content; `name` names it in warnings.
     public init(_ stream: ByteStream, name: String, limits: Limits = Limits()) throws {
         let peek = PeekStream(stream)
-        let gzip: GzipStream?
+        let gzip: GzipMemberStream?
         let source: ByteStream
         if Compression.detect(try peek.peek(6)) == .gzip {
-            gzip = GzipStream(peek, recovers: true)
+            // Members up to the record cap (at most 8 MiB) are decoded whole by libdeflate.
+            gzip = GzipMemberStream(peek, largestMember: min(limits.maxRecordBytes + limits.maxHeaderBytes, 8 << 20))
             source = gzip!
         } else {
             gzip = nil
@@ -352,5 +353,5 @@ func trimmed(_ bytes: UnsafeRawBufferPointer) -> String {
 /// spaces, invalid in a URI, become `%20` (as warcio writes them).
 func cleanURI(_ s: String) -> String {
     let bare = s.hasPrefix("<") && s.hasSuffix(">") ? String(s.dropFirst().dropLast()) : s
-    return bare.contains(" ") ? bare.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "%20") : bare
+    return bare.utf8.contains(0x20) ? bare.split(separator: " ", omittingEmptySubsequences: false).joined(separator: "%20") : bare
 }

@@ -17,6 +17,9 @@ public final class GzipStream: ByteStream {
     private var finished = false
     /// True between a member's end and the start of the next one.
     private var betweenMembers = false
+    /// Ends a read at the end of a member that produced output (for `GzipMemberStream`, which
+    /// takes over again there).
+    var stopsAtMemberEnd = false
     /// Resynchronise at the next member after a corrupt one instead of ending.
     public let recovers: Bool
     /// True after a gap was reported: the next read first looks for a gzip header.
@@ -27,7 +30,7 @@ public final class GzipStream: ByteStream {
     public private(set) var outputOffset: Int64 = 0
     /// (decompressed start, compressed start) of members not yet asked about (kept only when
     /// `recovers`, for record readers).
-    private var memberStarts: [(output: Int64, compressed: Int64)] = [(0, 0)]
+    private(set) var memberStarts: [(output: Int64, compressed: Int64)] = [(0, 0)]
 
     public init(_ base: ByteStream, bufferSize: Int = 1 << 18, recovers: Bool = false) {
         self.base = base
@@ -35,6 +38,21 @@ public final class GzipStream: ByteStream {
         input = .allocate(byteCount: bufferSize, alignment: 16)
         sieve_inflateInit2(&stream, 15 + 16)
     }
+
+    /// A recovering stream that begins between two members, `compressed` bytes into the input
+    /// and `output` bytes into the output (where `GzipMemberStream` hands a member over).
+    convenience init(_ base: ByteStream, resumingAt output: Int64, compressed: Int64) {
+        self.init(base, recovers: true)
+        betweenMembers = true
+        memberStarts = []
+        outputOffset = output
+        inputConsumed = compressed
+    }
+
+    /// At the end of a member with nothing pending: `unconsumedInput` is what follows it.
+    var atMemberEnd: Bool { betweenMembers && pendingGap == nil && !searching && !finished }
+    /// Input read from `base` that inflate has not consumed yet.
+    var unconsumedInput: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: stream.next_in, count: Int(stream.avail_in)) }
 
     deinit {
         inflateEnd(&stream)
@@ -105,7 +123,7 @@ public final class GzipStream: ByteStream {
         stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
         defer { outputOffset += Int64(buffer.count - Int(stream.avail_out)) }
-        while stream.avail_out > 0 {
+        pump: while stream.avail_out > 0 {
             if stream.avail_in == 0 {
                 if inputEnd { break }
                 try refill()
@@ -130,6 +148,7 @@ public final class GzipStream: ByteStream {
             case Z_OK, Z_BUF_ERROR: continue
             case Z_STREAM_END:
                 betweenMembers = true
+                if stopsAtMemberEnd, Int(stream.avail_out) < buffer.count { break pump }
             default:
                 let message = stream.msg.map { String(cString: $0) } ?? String(cString: zError(status))
                 if recovers { return try gap(buffer, message) }
@@ -153,6 +172,8 @@ public final class GzipStream: ByteStream {
     private func gap(_ buffer: UnsafeMutableRawBufferPointer, _ message: String) throws -> Int {
         let produced = buffer.count - Int(stream.avail_out)
         let gap = GzipGap(compressedOffset: compressedOffset, outputOffset: outputOffset + Int64(produced), message: message)
+        // A member that produced nothing before the gap does not start what follows it.
+        memberStarts.removeAll { $0.output >= gap.outputOffset }
         // Step past the byte that failed so the search cannot find the same header again.
         if stream.avail_in > 0 { stream.next_in += 1; stream.avail_in -= 1 }
         if produced > 0 { pendingGap = gap; return produced }

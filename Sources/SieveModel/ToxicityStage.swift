@@ -14,7 +14,7 @@ import SieveCore
 ///
 /// Metadata: `toxicity_score` (the highest sentence score), `toxicity_removed_sentences`, and
 /// `blocklist_hits` (`{term: count}`) when any term occurs.
-public struct ToxicityStage: Stage {
+public struct ToxicityStage: IndependentStage {
     public let model: ScorerModel
     public let threshold: Double
     public let maxRemovedFraction: Double

@@ -63,13 +63,6 @@ extension Benchmarks {
         return lines
     }
 
-    /// CPU time of the calling thread (a fair per-core rate on a machine shared with other work).
-    static func threadCPUTime() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
     private static func feed(_ path: String, into stage: inout any Stage, stats: inout StageStats) throws {
         var reader = JSONLReader()
         var readStats = StageStats(name: "read")

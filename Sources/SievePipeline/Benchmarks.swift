@@ -76,6 +76,13 @@ public enum Benchmarks {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
+    /// CPU time of the calling thread (a rate per core on a machine shared with other work).
+    static func threadCPUTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Peak resident set size of this process so far.
     public static func peakRSS() -> Int64 {
         var usage = rusage()

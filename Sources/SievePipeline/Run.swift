@@ -104,7 +104,7 @@ public struct Run: Sendable {
                     throw SieveError.usage("\(directory): \(what) since this run started; pass --allow-changed-spec to start it over, or use another --run-dir")
                 }
                 Log.warning("\(what); starting \(directory) over")
-                for sub in ["completions", "stats", "work"] { try FileSystem.removeTree(directory + "/" + sub) }
+                for sub in ["completions", "stats", "work", "checkpoints"] { try FileSystem.removeTree(directory + "/" + sub) }
                 for sub in ["completions", "stats"] { try FileSystem.createDirectory(directory + "/" + sub) }
             }
         }
@@ -122,7 +122,17 @@ public struct Run: Sendable {
         switch phases[p].kind {
         case let .segment(from, steps, into):
             for (index, path) in files(ofTask: task) {
-                try runSegment(file: index, path: path, from: from, steps: steps, into: into, stats: &stats, progress: progress)
+                // A file finished before the task was killed is not read again: its stats are kept.
+                let done = checkpointPath(phase: p, file: index, done: true)
+                if let saved = try? Checkpoint.load(done) {
+                    for k in stats.indices where k < saved.stats.count { stats[k].merge(saved.stats[k]) }
+                    continue
+                }
+                var fileStats = stats.map { StageStats(name: $0.name) }
+                try runSegment(phase: p, file: index, path: path, from: from, steps: steps, into: into, stats: &fileStats, progress: progress)
+                try Checkpoint(input: 0, shards: 0, skip: 0, stats: fileStats).save(done)
+                FileSystem.remove(checkpointPath(phase: p, file: index, done: false))
+                for k in stats.indices { stats[k].merge(fileStats[k]) }
             }
         case let .reduce(step, index):
             try corpusStages[step]!.reduce(phase: index, task: task, work: workDirectory(step: step), stats: &stats[step + 1])
@@ -134,7 +144,7 @@ public struct Run: Sendable {
 
     /// Input file `file` through steps `steps`: read from the input (or, after corpus-wide step
     /// `from`, its staged documents through its filter), and staged for step `into` if any.
-    private func runSegment(file: Int, path: String, from: Int?, steps: Range<Int>, into: Int?,
+    private func runSegment(phase: Int, file: Int, path: String, from: Int?, steps: Range<Int>, into: Int?,
                             stats: inout [StageStats], progress: ((Int64) -> Void)?) throws {
         let context = StepContext(outputRoot: directory, shardPrefix: zeroPadded(file, 5))
         var stages: [any Stage] = []
@@ -159,13 +169,42 @@ public struct Run: Sendable {
         var emitted = StageStats(name: "read")
         var batch: [Document] = []
         batch.reserveCapacity(Self.batchSize)
+
+        // Resume inside the file: where the last shard completed, if the chain allows it.
+        let writer = Self.resumableWriter(stages)
+        let checkpoint = checkpointPath(phase: phase, file: file, done: false)
+        var consumed = 0
+        var toSkip = 0
+        if let writer, let saved = try? Checkpoint.load(checkpoint), saved.stats.count == stages.count + 1 {
+            toSkip = saved.input
+            consumed = saved.input
+            emitted = saved.stats[0]
+            chain.restore(stats: Array(saved.stats.dropFirst()), skipping: saved.input)
+            writer.resume(completed: saved.shards, skip: saved.skip)
+            Log.info("input \(file): resuming after \(saved.input) documents and \(saved.shards) complete shards")
+        }
+        // The reader reads the file from its start again (its own counts, of skipped lines and
+        // the like, cover the whole file); the documents before the checkpoint are not processed.
         do {
             try reader.read(source, stats: &readStats) { doc in
-                emitted.count(doc)
+                if toSkip > 0 {
+                    toSkip -= 1
+                    return
+                }
                 batch.append(doc)
                 if batch.count == Self.batchSize {
                     if LocalExecutor.parentIsGone { throw SieveError.failed("the sieve run that started this task has gone") }
+                    let before = [emitted] + chain.stats
+                    for doc in batch { emitted.count(doc) }
+                    let shardsBefore = writer?.shards.count ?? 0
+                    writer?.beginBatch()
                     try chain.process(batch)
+                    if let writer, writer.shards.count > shardsBefore {
+                        // A shard completed in this batch: a kill from now on costs at most what follows it.
+                        try Checkpoint(input: consumed, shards: writer.shards.count, skip: writer.inCompletedShards, stats: before)
+                            .save(checkpoint)
+                    }
+                    consumed += batch.count
                     batch.removeAll(keepingCapacity: true)
                     progress?(Int64(Self.batchSize))
                 }
@@ -175,6 +214,7 @@ public struct Run: Sendable {
         } catch {
             throw SieveError.failed("\(source): \(error)")
         }
+        for doc in batch { emitted.count(doc) }
         try chain.process(batch)
         progress?(Int64(batch.count))
         try chain.finish()
@@ -189,6 +229,21 @@ public struct Run: Sendable {
     }
 
     public static let batchSize = 256
+
+    /// Where a task keeps its place in input file `file` of phase `phase`: `done` once the file
+    /// is finished (with its stats), else after the last completed output shard.
+    func checkpointPath(phase: Int, file: Int, done: Bool) -> String {
+        directory + "/checkpoints/" + phases[phase].name + "/file_" + zeroPadded(file, 5) + (done ? ".done.json" : ".json")
+    }
+
+    /// The writer of a chain that can resume inside an input file: exactly one `write` step, and
+    /// every other stage independent of the documents before it and writing no files.
+    static func resumableWriter(_ stages: [any Stage]) -> ShardWriter? {
+        let writers = stages.compactMap { ($0 as? WriteStage)?.writer }
+        guard writers.count == 1, stages.allSatisfy({ $0 is WriteStage || $0 is any IndependentStage || $0 is any DocumentFilter })
+        else { return nil }
+        return writers[0]
+    }
 
     /// Adds up the stats of every task of every phase into `stats.json` and returns the merged steps.
     @discardableResult

@@ -26,6 +26,16 @@ public struct StageChain {
         return current
     }
 
+    /// Continues from a checkpoint: the stats as they were, and the first stage told that
+    /// `count` documents are skipped (it may count positions).
+    public mutating func restore(stats saved: [StageStats], skipping count: Int) {
+        for k in stats.indices where k < saved.count { stats[k] = saved[k] }
+        if var first = stages.first as? any IndependentStage {
+            first.skip(count)
+            stages[0] = first
+        }
+    }
+
     /// Finishes the stages in order; what a stage emits when finishing still goes through the
     /// stages after it, which finish later.
     @discardableResult

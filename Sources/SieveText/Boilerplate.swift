@@ -3,37 +3,18 @@
 /// `positive` patterns. Matched as substrings of the lowercased attribute values.
 enum Boilerplate {
     /// Navigation, page chrome, consent banners, sharing, comments, related links, ads, metadata.
-    static func matches(_ t: HTMLTree, _ i: Int) -> Bool {
-        t.attributes(i, contain: "nav") || t.attributes(i, contain: "menu") || t.attributes(i, contain: "footer")
-            || t.attributes(i, contain: "sidebar") || t.attributes(i, contain: "comment")
-            || t.attributes(i, contain: "cookie") || t.attributes(i, contain: "consent")
-            || t.attributes(i, contain: "gdpr") || t.attributes(i, contain: "share")
-            || t.attributes(i, contain: "sharing") || t.attributes(i, contain: "social")
-            || t.attributes(i, contain: "related") || t.attributes(i, contain: "breadcrumb")
-            || t.attributes(i, contain: "pagination") || t.attributes(i, contain: "pager")
-            || t.attributes(i, contain: "newsletter") || t.attributes(i, contain: "subscri")
-            || t.attributes(i, contain: "advert") || t.attributes(i, contain: "banner")
-            || t.attributes(i, contain: "popup") || t.attributes(i, contain: "modal")
-            || t.attributes(i, contain: "widget") || t.attributes(i, contain: "masthead")
-            || t.attributes(i, contain: "toolbar") || t.attributes(i, contain: "login")
-            || t.attributes(i, contain: "signup") || t.attributes(i, contain: "sponsor")
-            || t.attributes(i, contain: "promo") || t.attributes(i, contain: "recommend")
-            || t.attributes(i, contain: "disqus") || t.attributes(i, contain: "outbrain")
-            || t.attributes(i, contain: "taboola") || t.attributes(i, contain: "tagcloud")
-            || t.attributes(i, contain: "contentinfo") || t.attributes(i, contain: "complementary")
-            || t.attributes(i, contain: "sr-only") || t.attributes(i, contain: "screen-reader")
-            || t.attributes(i, contain: "visually-hidden") || t.attributes(i, contain: "skip")
-            || t.attributes(i, contain: "no-print") || t.attributes(i, contain: "byline")
-            || t.attributes(i, contain: "dateline") || t.attributes(i, contain: "author")
-            || t.attributes(i, contain: "post-meta") || t.attributes(i, contain: "entry-meta")
-            || t.attributes(i, contain: "article-meta") || t.attributes(i, contain: "postmeta")
-            || t.attributes(i, contain: "rating")
-            || t.attributes(i, contain: "header") || t.attributes(i, contain: "caption")
-            || t.attributes(i, contain: "credit") || t.attributes(i, contain: "copyright")
-            || t.attributes(i, contain: "tags") || t.attributes(i, contain: "categor")
-            || t.attributes(i, contain: "paywall") || t.attributes(i, contain: "date")
-            || t.attributes(i, contain: "bio")
-    }
+    static let boilerplateNames = NameSet([
+        "nav", "menu", "footer", "sidebar", "comment", "cookie", "consent", "gdpr",
+        "share", "sharing", "social", "related", "breadcrumb", "pagination", "pager", "newsletter",
+        "subscri", "advert", "banner", "popup", "modal", "widget", "masthead", "toolbar",
+        "login", "signup", "sponsor", "promo", "recommend", "disqus", "outbrain", "taboola",
+        "tagcloud", "contentinfo", "complementary", "sr-only", "screen-reader", "visually-hidden", "skip", "no-print",
+        "byline", "dateline", "author", "post-meta", "entry-meta", "article-meta", "postmeta", "rating",
+        "header", "caption", "credit", "copyright", "tags", "categor", "paywall", "date",
+        "bio",
+    ])
+
+    static func matches(_ t: HTMLTree, _ i: Int) -> Bool { t.attributes(i, containAnyOf: boilerplateNames) }
 
     /// Short lines that are page furniture, not text (after trafilatura's and jusText's stop
     /// phrases), in the languages most common on the web. Compared case-insensitively with the
@@ -66,9 +47,8 @@ enum Boilerplate {
 
     /// Whether a line is a cookie or consent notice: it names cookies and asks for consent or use.
     static func isCookieNotice(_ line: String) -> Bool {
-        guard line.count < 400 else { return false }
+        guard line.utf8.count < 800, line.utf8.contains(subsequence: "ookie") else { return false }
         let lower = line.lowercased()
-        guard lower.contains("cookie") else { return false }
         return ["consent", "accept", "agree", "privacy", "zustimm", "akzept", "einverstanden", "nutzung", "verwend",
                 "datenschutz", "utilis", "accepte", "acept", "utiliz", "accett", "zgod", "akcept"].contains { lower.contains($0) }
     }
@@ -86,14 +66,57 @@ enum Boilerplate {
     }
 
     /// Comment sections, boilerplate even where they also say "content".
-    static func isComments(_ t: HTMLTree, _ i: Int) -> Bool {
-        t.attributes(i, contain: "comment") || t.attributes(i, contain: "disqus") || t.attributes(i, contain: "respon")
-    }
+    static let commentNames = NameSet(["comment", "disqus", "respon"])
+
+    static func isComments(_ t: HTMLTree, _ i: Int) -> Bool { t.attributes(i, containAnyOf: commentNames) }
 
     /// Names that mean the article itself.
-    static func isContent(_ t: HTMLTree, _ i: Int) -> Bool {
-        t.attributes(i, contain: "article") || t.attributes(i, contain: "content") || t.attributes(i, contain: "entry")
-            || t.attributes(i, contain: "post") || t.attributes(i, contain: "story") || t.attributes(i, contain: "text")
-            || t.attributes(i, contain: "body") || t.attributes(i, contain: "main")
+    static let contentNames = NameSet(["article", "content", "entry", "post", "story", "text", "body", "main"])
+
+    static func isContent(_ t: HTMLTree, _ i: Int) -> Bool { t.attributes(i, containAnyOf: contentNames) }
+}
+
+/// Lowercase ASCII names, looked up by their first byte so that one pass over an attribute value
+/// tries all of them.
+struct NameSet: Sendable {
+    let byFirstByte: [[[UInt8]]]
+
+    init(_ names: [String]) {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for name in names { table[Int(name.utf8.first!)].append(Array(name.utf8)) }
+        byFirstByte = table
+    }
+}
+
+extension HTMLTree {
+    /// Whether element `i`'s class/id/role/itemprop contain one of `names`.
+    func attributes(_ i: Int, containAnyOf names: NameSet) -> Bool {
+        let s = Int(start[i]), e = Int(stop[i])
+        return attributes.withUnsafeBufferPointer { a in
+            for k in s..<e {
+                for name in names.byFirstByte[Int(a[k])] where k + name.count <= e {
+                    var j = 1
+                    while j < name.count, a[k + j] == name[j] { j += 1 }
+                    if j == name.count { return true }
+                }
+            }
+            return false
+        }
+    }
+}
+
+extension String.UTF8View {
+    /// Whether these bytes contain `needle`'s (ASCII) bytes.
+    func contains(subsequence needle: StaticString) -> Bool {
+        let bytes = Array(self)
+        let m = needle.utf8CodeUnitCount
+        guard bytes.count >= m else { return false }
+        let w = needle.utf8Start
+        for k in 0...(bytes.count - m) where bytes[k] == w[0] {
+            var j = 1
+            while j < m, bytes[k + j] == w[j] { j += 1 }
+            if j == m { return true }
+        }
+        return false
     }
 }

@@ -10,7 +10,7 @@ import SieveCore
 ///    them, unless they hold 30% of the page's text or more (50% for asides, forms, headers).
 /// 2. **Select** the container of the main text, by `focus`:
 ///    - `balanced` (default): the element with the most text in good paragraphs (40+ characters,
-///      link density under 1/3) less 1.5× the text of bad ones (link density over 1/2, or under 15
+///      link density under 1/3) less 1.2× the text of bad ones (link density over 1/2, or under 15
 ///      characters): Finn et al. 2001's Body Text Extraction, on the tree.
 ///    - `precision`: Arc90 Readability's scoring (each paragraph of 25+ characters scores
 ///      `1 + commas + min(chars/100, 3)` for its parent and half for its grandparent, ±25 for
@@ -21,8 +21,8 @@ import SieveCore
 ///    2010: link density above 0.5; 0.3 for `precision`, 0.8 for `recall`), cookie notices and
 ///    furniture phrases ("Share", "Related articles", "Foto:", …), and, except for `recall`,
 ///    short last lines that end no sentence (bylines, credits, tags).
-/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 91.7% of
-/// the snippets that must appear and keeps out 89.8% of those that must not.
+/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 92.3% of
+/// the snippets that must appear and keeps out 89.4% of those that must not.
 public struct Extractor: Sendable {
     public struct Options: Sendable {
         public enum Focus: String, Sendable, CaseIterable { case balanced, precision, recall }
@@ -58,7 +58,7 @@ public struct Extractor: Sendable {
             html = String(decoding: html.utf8.prefix(options.maxHTMLBytes), as: UTF8.self)
             capped = true
         }
-        guard let tree = HTMLTree.parse(html: html, maxDepth: options.maxDepth) else { return nil }
+        guard let tree = HTMLTree.parse(html: MarkupStripper.strip(html), maxDepth: options.maxDepth) else { return nil }
         var walker = ContentWalker(tree: tree, options: options)
         let text = walker.mainText()
         return Result(text: text, title: walker.title(), capped: capped || tree.truncatedDepth)
@@ -218,7 +218,7 @@ struct ContentWalker {
     }
 
     /// The element with the most text in good paragraphs (40+ characters, link density under 1/3)
-    /// less 1.5 times the text of bad ones (link density over 1/2, or under 15 characters): the
+    /// less 1.2 times the text of bad ones (link density over 1/2, or under 15 characters): the
     /// tree form of Finn et al. 2001's Body Text Extraction, which maximizes text against markup.
     func densest(_ own: BlockText, body: Int) -> Int {
         var mass = [Double](repeating: 0, count: n)
@@ -227,7 +227,7 @@ struct ContentWalker {
             if own.chars[b] >= 40 && density < 0.33 {
                 mass[b] = Double(own.chars[b])
             } else if density > 0.5 || own.chars[b] < 15 {
-                mass[b] = -1.5 * Double(own.chars[b])
+                mass[b] = -1.2 * Double(own.chars[b])
             }
         }
         for i in stride(from: n - 1, through: 1, by: -1) where parent[i] >= 0 && !removed[i] { mass[Int(parent[i])] += mass[i] }
@@ -495,7 +495,7 @@ struct TextBuilder {
 /// title in `metadata.title`. A page with no text left is dropped (`dropped_no_text`); HTML that
 /// libxml2 cannot parse is skipped (`skipped_unparsable_html`); capped pages are counted
 /// (`capped`) and a warning names them.
-public struct ExtractStage: Stage {
+public struct ExtractStage: IndependentStage {
     public let extractor: Extractor
 
     public init(options: Extractor.Options = .init()) { extractor = Extractor(options: options) }

@@ -62,25 +62,5 @@ public struct HTMLTree: Sendable {
 
     public var count: Int { tag.count }
 
-    /// Whether element `i`'s class/id/role/itemprop contain `word` (lowercase ASCII).
-    public func attributes(_ i: Int, contain word: StaticString) -> Bool {
-        let s = Int(start[i]), e = Int(stop[i])
-        let n = word.utf8CodeUnitCount
-        guard e - s >= n else { return false }
-        let w = word.utf8Start
-        return attributes.withUnsafeBufferPointer { a in
-            var k = s
-            while k + n <= e {
-                if a[k] == w[0] {
-                    var j = 1
-                    while j < n, a[k + j] == w[j] { j += 1 }
-                    if j == n { return true }
-                }
-                k += 1
-            }
-            return false
-        }
-    }
-
     public func hasAttributes(_ i: Int) -> Bool { stop[i] > start[i] }
 }

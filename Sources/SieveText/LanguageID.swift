@@ -95,6 +95,16 @@ public struct LanguageModel: Sendable {
         for scalar in text.unicodeScalars {
             read += 1
             if read > maxCharacters { break }
+            let v = scalar.value
+            if v < 0x80 {
+                // ASCII: letters lowercased by hand, everything else ends a word.
+                if v >= 0x61 && v <= 0x7A { word.append(scalar) } else if v >= 0x41 && v <= 0x5A {
+                    word.append(Unicode.Scalar(v + 32)!)
+                } else {
+                    flush()
+                }
+                continue
+            }
             let lowered = scalar.properties.changesWhenLowercased ? Array(scalar.properties.lowercaseMapping.unicodeScalars) : [scalar]
             for s in lowered {
                 switch s.properties.generalCategory {
@@ -136,7 +146,7 @@ public struct LanguageModel: Sendable {
 /// 4 digits); with `keep`, drops documents in other languages (`dropped_language`) and, with
 /// `minScore`, those identified with less confidence (`dropped_language_score`), as datatrove's
 /// `LanguageFilter(languages, language_threshold)` does.
-public struct LanguageFilter: Stage {
+public struct LanguageFilter: IndependentStage {
     public let model: LanguageModel
     public let keep: Set<String>
     public let minScore: Double

@@ -59,6 +59,20 @@ public enum Punctuation {
         0x11C41, 0x11C42, 0x16A6E, 0x16A6F, 0x16AF5, 0x16B37, 0x16B38, 0x16B44, 0x1BC9F, 0x1DA88
     ])
 
+    /// Membership in `all`, with ASCII answered from a bit mask.
+    @inline(__always)
+    public static func isPunctuation(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? asciiAll >> c.value & 1 == 1 : all.contains(c)
+    }
+
+    /// Membership in `sentenceEnds`, with ASCII answered directly.
+    @inline(__always)
+    public static func isSentenceEnd(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? c == "." || c == "!" || c == "?" : sentenceEnds.contains(c)
+    }
+
+    private static let asciiAll: UInt128 = all.reduce(0) { $1.value < 128 ? $0 | (1 << $1.value) : $0 }
+
     private static func scalars(_ values: [UInt32]) -> Set<Unicode.Scalar> {
         Set(values.compactMap(Unicode.Scalar.init))
     }

@@ -126,7 +126,7 @@ public struct TextNormalizer: Sendable {
 
 /// The `normalize` step: `TextNormalizer` over each document's text. A document left empty is
 /// dropped (`dropped_empty`).
-public struct NormalizeStage: Stage {
+public struct NormalizeStage: IndependentStage {
     public let normalizer: TextNormalizer
 
     public init(options: TextNormalizer.Options = .init()) { normalizer = TextNormalizer(options: options) }

@@ -35,7 +35,7 @@ public enum PythonText {
 
     /// `len(s)`: the number of code points.
     @inline(__always)
-    public static func length(_ s: Substring) -> Int { s.unicodeScalars.count }
+    public static func length<S: StringProtocol>(_ s: S) -> Int { s.utf8.count { $0 & 0xC0 != 0x80 } }
 
     /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
     /// mark into the character before it).
@@ -152,12 +152,15 @@ public enum PythonText {
 /// - a period stays on the word before it when spaCy keeps it there: its abbreviations
 ///   (`Mr.`, `e.g.`, `a.m.`, single letters) and a capital not preceded by a capital
 ///   (`U.S.A.`, `I.`), but not `IBM.`;
-/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00` and `@user`;
+/// - a run of hyphens is one token (`--`), so are `2015/01/30`, `15:00`, `A-1`, `to‐day` (U+2010)
+///   and `@user`; `cannot` is `can` `not`;
 /// - underscores around a word (`_word_`) and a period between a lowercase and an uppercase
 ///   letter (`org.apache.Foo`) are split off;
 /// - English clitics are separate tokens (`do` `n't`, `it` `'s`, `we` `'re`);
 /// - a whitespace-delimited chunk starting with `http://`, `https://` or `www.` is one token
-///   (trailing punctuation split off).
+///   (trailing punctuation split off);
+/// - inside a chunk, punctuation is joined to its neighbours except where spaCy splits
+///   (`joinChunks`), in languages written with spaces.
 /// Not thread-safe: it reuses buffers; every stage builds its own.
 public final class WordSplitter {
     public let locale: String
@@ -230,6 +233,146 @@ public final class WordSplitter {
             }
             ranges.append(start..<end)
         }
+        if !Self.unspaced.contains(locale) { joinChunks(bytes) }
+    }
+
+    /// Languages written without spaces: their dictionary segments are kept apart.
+    static let unspaced: Set<String> = ["zh", "ja", "th", "km", "lo", "my"]
+
+    /// spaCy splits a whitespace-delimited chunk only at its prefixes (opening punctuation,
+    /// quotes, currency, symbols), its suffixes (closing punctuation, quotes, `%`, a period) and a
+    /// few infixes (a hyphen or `~` between letters; `:` `<` `>` `=` `/` between a letter or
+    /// digit and a letter; `,` between letters; `+` `-` `*` `^` between digits; `...`). ICU
+    /// splits at every punctuation mark, so inside a chunk its punctuation tokens are joined
+    /// to their neighbours except at those places (`word[edit`, `C:\dir`, `x=1`, `AT&T`,
+    /// `earth,—my`). Two word tokens that ICU separated stay apart.
+    private func joinChunks(_ b: UnsafeBufferPointer<UInt8>) {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(ranges.count)
+        var i = 0
+        while i < ranges.count {
+            var j = i + 1
+            while j < ranges.count, ranges[j].lowerBound == ranges[j - 1].upperBound { j += 1 }
+            if j - i < 2 || !ranges[i..<j].contains(where: { Self.isMarks(b, $0) }) {
+                out += ranges[i..<j]
+            } else {
+                joinChunk(b, ranges[i..<j], into: &out)
+            }
+            i = j
+        }
+        ranges = out
+    }
+
+    private func joinChunk(_ b: UnsafeBufferPointer<UInt8>, _ chunk: ArraySlice<Range<Int>>, into out: inout [Range<Int>]) {
+        var first = chunk.startIndex
+        var last = chunk.endIndex
+        while first < last, Self.isAffix(b, chunk[first], prefix: true),
+              !(b[chunk[first].lowerBound] == 0x2B && first + 1 < last && (0x30...0x39).contains(b[chunk[first + 1].lowerBound])) {
+            out.append(chunk[first])
+            first += 1
+        }
+        var suffixes: [Range<Int>] = []
+        while last > first, Self.isAffix(b, chunk[last - 1], prefix: false) {
+            last -= 1
+            suffixes.append(chunk[last])
+        }
+        var k = first
+        while k < last {
+            var token = chunk[k]
+            while k + 1 < last {
+                let piece = chunk[k], next = chunk[k + 1]
+                let pieceIsMark = Self.isMarks(b, piece), nextIsMark = Self.isMarks(b, next)
+                if !pieceIsMark && !nextIsMark { break }
+                if pieceIsMark, Self.isInfix(b, piece, before: k > first ? chunk[k - 1] : nil, after: next) { break }
+                if nextIsMark, Self.isInfix(b, next, before: piece, after: k + 2 < last ? chunk[k + 2] : nil) { break }
+                token = token.lowerBound..<next.upperBound
+                k += 1
+            }
+            out.append(token)
+            k += 1
+        }
+        out += suffixes.reversed()
+    }
+
+    /// The code points of token `r`.
+    @inline(__always)
+    private static func scalars(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String.UnicodeScalarView {
+        String(decoding: b[r], as: UTF8.self).unicodeScalars
+    }
+
+    /// The code point that starts at `i` (or ends just before `i`, with `backward`).
+    @inline(__always)
+    private static func scalar(_ b: UnsafeBufferPointer<UInt8>, at i: Int, backward: Bool = false) -> Unicode.Scalar {
+        var start = backward ? i - 1 : i
+        if backward { while start > 0, b[start] & 0xC0 == 0x80 { start -= 1 } }
+        if b[start] < 0x80 { return Unicode.Scalar(b[start]) }
+        var iterator = UnsafeBufferPointer(rebasing: b[start...]).makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let c) = decoder.decode(&iterator) { return c }
+        return "\u{FFFD}"
+    }
+
+    @inline(__always)
+    private static func equals(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ s: StaticString) -> Bool {
+        r.count == s.utf8CodeUnitCount && (0..<r.count).allSatisfy { b[r.lowerBound + $0] == s.utf8Start[$0] }
+    }
+
+    /// Whether a token is only punctuation or symbols (no letter or digit).
+    private static func isMarks(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+        if b[r].allSatisfy({ $0 < 0x80 }) { return b[r].allSatisfy { asciiMarks >> $0 & 1 == 1 } }
+        return scalars(b, r).allSatisfy { c in
+            switch c.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                 .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: true
+            default: false
+            }
+        }
+    }
+
+    /// ASCII punctuation and symbols: `!` … `/`, `:` … `@`, `[` … `` ` ``, `{` … `~`.
+    private static let asciiMarks: UInt128 = (0x21...0x7E).reduce(0) { mask, c in
+        (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) ? mask : mask | 1 << UInt128(c)
+    }
+
+    /// spaCy's English prefixes and suffixes (`LIST_PUNCT`, `LIST_QUOTES`, ellipses, icons; `§ % = — – +`
+    /// and currency before a word; `% — –` and a period after one).
+    private static func isAffix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, prefix: Bool) -> Bool {
+        if r.count >= 2, b[r].allSatisfy({ $0 == 0x2E }) { return true }
+        if r.count == 1 { return (prefix ? asciiPrefixes : asciiSuffixes) >> b[r.lowerBound] & 1 == 1 }
+        guard b[r.lowerBound] >= 0x80 else { return false }
+        let c = scalar(b, at: r.lowerBound)
+        guard r.count == String(c).utf8.count || equals(b, r, "……") else { return false }
+        if affixes.unicodeScalars.contains(c) || c.properties.generalCategory == .otherSymbol { return true }
+        return prefix ? ("§—–".unicodeScalars.contains(c) || c.properties.generalCategory == .currencySymbol)
+                      : "—–".unicodeScalars.contains(c)
+    }
+
+    /// `LIST_PUNCT` and `LIST_QUOTES` of spaCy 3.8's `char_classes`.
+    private static let affixes = "…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪'\"”“`‘´’‚„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧"
+    private static let asciiAffixes: UInt128 = affixes.utf8.reduce(0) { $1 < 0x80 ? $0 | 1 << UInt128($1) : $0 }
+    private static let asciiPrefixes: UInt128 = "%=+$".utf8.reduce(asciiAffixes) { $0 | 1 << UInt128($1) }
+    private static let asciiSuffixes: UInt128 = "%.".utf8.reduce(asciiAffixes) { $0 | 1 << UInt128($1) }
+
+    /// Whether spaCy splits at mark token `r` between `before` and `after` (its English infixes).
+    private static func isInfix(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, before: Range<Int>?, after: Range<Int>?) -> Bool {
+        if equals(b, r, "…") || (r.count >= 2 && b[r].allSatisfy { $0 == 0x2E }) { return true }
+        guard let before, let after, before.upperBound == r.lowerBound, after.lowerBound == r.upperBound else { return false }
+        let left = scalar(b, at: before.upperBound, backward: true)
+        let right = scalar(b, at: after.lowerBound)
+        let leftLetter = left.properties.isAlphabetic, rightLetter = right.properties.isAlphabetic
+        let leftDigit = ("0"..."9").contains(left), rightDigit = ("0"..."9").contains(right)
+        if equals(b, r, "–") || equals(b, r, "—") || equals(b, r, "——") || b[r].allSatisfy({ $0 == 0x2D }) && r.count <= 3
+            || equals(b, r, "~") {
+            return (leftLetter || leftDigit) && rightLetter || (equals(b, r, "-") && leftDigit && (rightDigit || right == "-"))
+        }
+        guard r.count == 1 else { return false }
+        switch b[r.lowerBound] {
+        case 0x3A, 0x3C, 0x3E, 0x3D, 0x2F: return (leftLetter || leftDigit) && rightLetter  // : < > = /
+        case 0x2C: return leftLetter && rightLetter  // ,
+        case 0x2B, 0x2A, 0x5E: return leftDigit && (rightDigit || right == "-")  // + * ^
+        case 0x2E: return left.properties.isLowercase && right.properties.isUppercase
+        default: return false
+        }
     }
 
     private static func isSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -268,6 +411,9 @@ public final class WordSplitter {
         let last = b[previous.upperBound - 1]
         let afterLetter = last | 0x20 >= 0x61 && last | 0x20 <= 0x7A
         if end - start == 1, b[start] == 0x2D { return b[previous].allSatisfy { $0 == 0x2D } ? 1 : nil }
+        if isUnbreakingHyphen(b, start, end) || (previous.count >= 3 && isUnbreakingHyphen(b, previous.upperBound - 3, previous.upperBound)) {
+            return 1
+        }
         if number, b[start] == 0x2D, afterLetter { return 1 }
         guard previous.count == 1 else { return nil }
         if last == 0x40 {
@@ -279,6 +425,12 @@ public final class WordSplitter {
         let digit = b[before.upperBound - 1]
         let ok = last == 0x2D ? digit | 0x20 >= 0x61 && digit | 0x20 <= 0x7A : (0x30...0x39).contains(digit)
         return ok ? 2 : nil
+    }
+
+    /// U+2010 HYPHEN or U+2011 NON-BREAKING HYPHEN, which spaCy's infix rules do not split at
+    /// (`to‐day`), unlike `-`, `–` and `—`.
+    private static func isUnbreakingHyphen(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        end - start == 3 && b[start] == 0xE2 && b[start + 1] == 0x80 && (b[start + 2] == 0x90 || b[start + 2] == 0x91)
     }
 
     /// Whether spaCy splits a letter segment that ICU keeps whole: underscores at its ends
@@ -347,6 +499,7 @@ public final class WordSplitter {
         let table: [(String, String)] = [
             ("n't", "ai are ca could dare did do does had has have is may might must need ought sha should was were wo would"),
             ("'s", ""),
+            ("not", "can"),
             ("'m", "i"),
             ("'d", "he how i it she that there these they this those we what when where who why you"),
             ("'ll", "he how i it she that there these they this those we what when where who why you"),
@@ -389,7 +542,7 @@ public enum TextSplitting {
         var seenPeriod = false
         for w in words {
             let scalars = w.unicodeScalars
-            let isEnd = scalars.count == 1 && Punctuation.sentenceEnds.contains(scalars.first!)
+            let isEnd = scalars.count == 1 && Punctuation.isSentenceEnd(scalars.first!)
             if seenPeriod, !isEnd, !isPunctuation(w) {
                 count += 1
                 seenPeriod = false

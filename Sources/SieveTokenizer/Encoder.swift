@@ -13,7 +13,7 @@ public struct Encoder {
     private var symbols: [UInt32] = []
     private var next: [Int32] = []
     private var prev: [Int32] = []
-    private var heap: [UInt64] = []
+    private var heap = Heap<UInt64>()
     private var piece: [UInt32] = []
     private var prefixed: [UInt8] = []
     /// Whether each byte starts one of the added tokens.
@@ -114,15 +114,15 @@ public struct Encoder {
         }
         next.removeAll(keepingCapacity: true)
         prev.removeAll(keepingCapacity: true)
-        heap.removeAll(keepingCapacity: true)
+        heap.removeAll()
         for k in 0..<m {
             next.append(k + 1 < m ? Int32(k + 1) : -1)
             prev.append(Int32(k - 1))
         }
         for k in 0..<(m - 1) {
-            if let rank = t.mergeRanks.find(PairTable.key(symbols[k], symbols[k + 1])) { push(UInt64(rank) << 32 | UInt64(k)) }
+            if let rank = t.mergeRanks.find(PairTable.key(symbols[k], symbols[k + 1])) { heap.push(UInt64(rank) << 32 | UInt64(k)) }
         }
-        while let top = pop() {
+        while let top = heap.pop() {
             let pos = Int(top & 0xFFFF_FFFF), rank = Int32(top >> 32)
             let right = Int(next[pos])
             // Skip entries made stale by an earlier merge (a removed symbol has next == -2).
@@ -134,10 +134,10 @@ public struct Encoder {
             if after >= 0 { prev[Int(after)] = Int32(pos) }
             let before = Int(prev[pos])
             if before >= 0, let r = t.mergeRanks.find(PairTable.key(symbols[before], symbols[pos])) {
-                push(UInt64(r) << 32 | UInt64(before))
+                heap.push(UInt64(r) << 32 | UInt64(before))
             }
             if after >= 0, let r = t.mergeRanks.find(PairTable.key(symbols[pos], symbols[Int(after)])) {
-                push(UInt64(r) << 32 | UInt64(pos))
+                heap.push(UInt64(r) << 32 | UInt64(pos))
             }
         }
         var k = 0
@@ -145,34 +145,5 @@ public struct Encoder {
             out.append(symbols[k])
             k = Int(next[k])
         }
-    }
-
-    private mutating func push(_ value: UInt64) {
-        heap.append(value)
-        var k = heap.count - 1
-        while k > 0 {
-            let parent = (k - 1) / 2
-            guard heap[parent] > heap[k] else { break }
-            heap.swapAt(parent, k)
-            k = parent
-        }
-    }
-
-    private mutating func pop() -> UInt64? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return top }
-        heap[0] = last
-        var k = 0
-        while true {
-            let l = 2 * k + 1, r = l + 1
-            var smallest = k
-            if l < heap.count, heap[l] < heap[smallest] { smallest = l }
-            if r < heap.count, heap[r] < heap[smallest] { smallest = r }
-            if smallest == k { break }
-            heap.swapAt(k, smallest)
-            k = smallest
-        }
-        return top
     }
 }

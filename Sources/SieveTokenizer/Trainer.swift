@@ -128,8 +128,8 @@ public struct BPETrainer {
                 if pairWords[p].last != Int32(w) { pairWords[p].append(Int32(w)) }
             }
         }
-        var queue = PairQueue()
-        for p in pairKey.indices where pairCount[p] > 0 { queue.push(count: pairCount[p], key: pairKey[p], pair: p) }
+        var queue = Heap<PairEntry>()
+        for p in pairKey.indices where pairCount[p] > 0 { queue.push(PairEntry(count: pairCount[p], key: pairKey[p], pair: p)) }
 
         var merges: [(String, String)] = []
         var visited = [Int32](repeating: -1, count: wordCount)
@@ -139,7 +139,7 @@ public struct BPETrainer {
         while vocabStrings.count < vocabSize, var top = queue.pop() {
             if top.count != pairCount[top.pair] {
                 top.count = pairCount[top.pair]
-                queue.push(count: top.count, key: top.key, pair: top.pair)
+                queue.push(top)
                 continue
             }
             if top.count < 1 || top.count < minFrequency { break }
@@ -191,7 +191,7 @@ public struct BPETrainer {
                 wordLength[w] = n
             }
             pairWords[top.pair] = []
-            for p in touched where pairCount[p] > 0 { queue.push(count: pairCount[p], key: pairKey[p], pair: p) }
+            for p in touched where pairCount[p] > 0 { queue.push(PairEntry(count: pairCount[p], key: pairKey[p], pair: p)) }
             round += 1
         }
         let vocab = vocabStrings.enumerated().map { (token: $0.element, id: UInt32($0.offset)) }
@@ -199,43 +199,11 @@ public struct BPETrainer {
     }
 }
 
-/// Pairs by count (highest first), ties by the pair of ids (smallest first): `tokenizers`' order.
-struct PairQueue {
-    struct Entry {
-        var count: Int64
-        var key: UInt64
-        var pair: Int
-        func before(_ other: Entry) -> Bool { count != other.count ? count > other.count : key < other.key }
-    }
-
-    private var heap: [Entry] = []
-
-    mutating func push(count: Int64, key: UInt64, pair: Int) {
-        heap.append(Entry(count: count, key: key, pair: pair))
-        var k = heap.count - 1
-        while k > 0 {
-            let parent = (k - 1) / 2
-            guard heap[k].before(heap[parent]) else { break }
-            heap.swapAt(parent, k)
-            k = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return top }
-        heap[0] = last
-        var k = 0
-        while true {
-            let l = 2 * k + 1, r = l + 1
-            var best = k
-            if l < heap.count, heap[l].before(heap[best]) { best = l }
-            if r < heap.count, heap[r].before(heap[best]) { best = r }
-            if best == k { break }
-            heap.swapAt(k, best)
-            k = best
-        }
-        return top
-    }
+/// A pair in the trainer's queue: by count (highest first), ties by the pair of ids (smallest
+/// first), `tokenizers`' order.
+struct PairEntry: HeapOrdered {
+    var count: Int64
+    var key: UInt64
+    var pair: Int
+    func before(_ other: PairEntry) -> Bool { count != other.count ? count > other.count : key < other.key }
 }

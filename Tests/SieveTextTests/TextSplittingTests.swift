@@ -23,6 +23,11 @@ import Testing
             ("3,700 and 3.5", ["3,700", "and", "3.5"]),
             ("#tag @user", ["#", "tag", "@user"]),
             ("I don\u{2019}t know, it\u{2019}s startStop-1", ["I", "do", "n\u{2019}t", "know", ",", "it", "\u{2019}s", "startStop-1"]),
+            ("I cannot go to\u{2010}day", ["I", "can", "not", "go", "to\u{2010}day"]),
+            ("wood—(she earth,—my him?—my C:\\alfresco x=1 AT&T word[edit 1+2 a+b -o +0 C++ 90% a~b",
+             ["wood—(she", "earth,—my", "him?—my", "C:\\alfresco", "x=1", "AT&T", "word[edit", "1", "+", "2", "a+b", "-o", "+0",
+              "C++", "90", "%", "a", "~", "b"]),
+            ("(yes). \"Quote.\" 'q' ok?!", ["(", "yes", ")", ".", "\"", "Quote", ".", "\"", "'", "q", "'", "ok", "?", "!"]),
             ("_I_ saw org.apache.Foo", ["_", "I", "_", "saw", "org.apache", ".", "Foo"]),
             ("  spaced \n\n out\t", ["spaced", "out"]),
         ]

@@ -127,6 +127,20 @@ func base64Decode(_ text: String) -> [UInt8]? {
         }
     }
 
+    /// Optional (skips without ../shared/data): Spanish, French, German, Tagalog and Classical
+    /// Chinese books, 16 slices of 16 KiB spread over the file, cut at arbitrary bytes.
+    static let otherLanguages = root + "/../shared/data/prose/gutenberg-books/gutenberg_non_en.txt.gz"
+
+    @Test(.enabled(if: FileSystem.exists(otherLanguages))) func decodesOtherLanguagesExactly() throws {
+        let books = try Compression.open(Self.otherLanguages).readAll()
+        var encoder = Encoder(gpt2)
+        for k in 0..<16 {
+            let start = books.count / 16 * k + 7
+            let slice = Array(books[start..<min(books.count, start + (1 << 14))])
+            #expect(gpt2.decode(encoder.encode(bytes: slice)) == slice)
+        }
+    }
+
     @Test func savesAndLoadsTheSameTokenizer() throws {
         let path = scratch("gpt2.json")
         defer { FileSystem.remove(path) }

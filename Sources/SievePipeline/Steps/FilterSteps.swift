@@ -23,8 +23,11 @@ let filterSteps: [StepDefinition] = [
         return f
     },
     .filter(name: "gopher_repetition", summary: "Gopher repetition rules (duplicate lines, paragraphs and n-grams)",
-            keys: ["dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac", "language"]) { p, _ in
+            keys: ["dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac", "top_n_grams", "dup_n_grams",
+                   "language"]) { p, _ in
         var f = GopherRepetitionFilter(language: try p.string("language", default: "en"))
+        f.topNGrams = try nGramThresholds(&p, "top_n_grams") ?? f.topNGrams
+        f.duplicateNGrams = try nGramThresholds(&p, "dup_n_grams") ?? f.duplicateNGrams
         f.dupLineFraction = try p.double("dup_line_frac", default: f.dupLineFraction, range: 0...1)
         f.dupParagraphFraction = try p.double("dup_para_frac", default: f.dupParagraphFraction, range: 0...1)
         f.dupLineCharFraction = try p.double("dup_line_char_frac", default: f.dupLineCharFraction, range: 0...1)
@@ -109,3 +112,14 @@ let filterSteps: [StepDefinition] = [
                                  language: try p.string("language", default: "en"))
     },
 ]
+
+/// `n:fraction` pairs (`[2:0.2, 3:0.18]` or `2:0.2,3:0.18`), datatrove's `((2, 0.2), (3, 0.18))`.
+private func nGramThresholds(_ p: inout StepParams, _ key: String) throws -> [(n: Int, fraction: Double)]? {
+    try p.strings(key)?.map { pair in
+        let parts = pair.split(separator: ":")
+        guard parts.count == 2, let n = Int(parts[0]), n > 0, let fraction = Double(parts[1]) else {
+            throw p.location.error(key: key, "'\(pair)' is not n:fraction, such as 2:0.2")
+        }
+        return (n, fraction)
+    }
+}
