@@ -93,6 +93,8 @@ public struct LinearScorer: Sendable {
         public var raw: Double
         /// Indices into `blocklist.terms` of every hit, in text order.
         public var hits: [Int]
+        /// Words read (at most `maxWords`).
+        public var words: Int
     }
 
     /// Buffers reused between texts (one per worker).
@@ -135,7 +137,7 @@ public struct LinearScorer: Sendable {
     public func analyze(_ text: String, scratch: inout Scratch) -> Analysis {
         extract(text, into: &scratch)
         let z = Double(rawScore(scratch.features))
-        return Analysis(score: sigmoid(plattA * z + plattB), raw: z, hits: scratch.features.hits)
+        return Analysis(score: sigmoid(plattA * z + plattB), raw: z, hits: scratch.features.hits, words: scratch.features.words)
     }
 
     public func score(_ text: String) -> Double {

@@ -112,7 +112,7 @@ public struct QualityCorpusStage: CorpusStage {
             }
         }
         let cut = merged.threshold(keepingTop: keepTop)
-        stats.add("scored", merged.total)
+        stats.add("documents_in_cut", merged.total)
         try FileSystem.writeFile(work + "/cut.json", Array(JSONWriter.string([
             "keep_top": JSONValue(keepTop), "threshold": JSONValue(cut), "documents": JSONValue(Int(merged.total)),
         ]).utf8))

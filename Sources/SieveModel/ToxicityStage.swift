@@ -2,7 +2,9 @@ import SieveCore
 
 /// The `toxicity` step: scores every sentence with a toxicity scorer, removes the sentences
 /// scoring above `threshold`, and drops the whole document (`dropped_toxic`) only when more than
-/// `maxRemovedFraction` of its text is gone. The blocklist terms are features of the scorer and
+/// `maxRemovedFraction` of its text is gone; sentences of fewer than `minWords` words are not
+/// judged. A toxicity model knows the language it was trained on: run it after language
+/// identification (the Davidson model on other languages removes much that is harmless). The blocklist terms are features of the scorer and
 /// are reported, so over-filtering of a dialect or an identity term shows up in the stats:
 /// `blocklist_hits_<term>` counts every hit, `removed_term_<term>` the hits in removed text.
 ///
@@ -16,13 +18,16 @@ public struct ToxicityStage: IndependentStage {
     public let model: ScorerModel
     public let threshold: Double
     public let maxRemovedFraction: Double
+    /// Sentences of fewer words are too short to judge (a menu item, a name) and always stay.
+    public let minWords: Int
     public let key: String
     var scratch = LinearScorer.Scratch()
 
-    public init(model: ScorerModel, threshold: Double = 0.9, maxRemovedFraction: Double = 0.5, key: String? = nil) {
+    public init(model: ScorerModel, threshold: Double = 0.9, maxRemovedFraction: Double = 0.5, minWords: Int = 3, key: String? = nil) {
         self.model = model
         self.threshold = threshold
         self.maxRemovedFraction = maxRemovedFraction
+        self.minWords = minWords
         self.key = key ?? model.task + "_score"
     }
 
@@ -34,12 +39,15 @@ public struct ToxicityStage: IndependentStage {
             var maxScore = 0.0
             var hits: [Int: Int] = [:]
             var removedHits: [Int] = []
+            var sentences = 0
             for sentence in Sentences.split(doc.text) {
                 let analysis = model.scorer.analyze(String(sentence.text), scratch: &scratch)
-                maxScore = max(maxScore, analysis.score)
+                sentences += 1
                 for term in analysis.hits { hits[term, default: 0] += 1 }
                 totalBytes += sentence.text.utf8.count
-                if analysis.score > threshold {
+                let judged = analysis.words >= minWords
+                if judged { maxScore = max(maxScore, analysis.score) }
+                if judged, analysis.score > threshold {
                     removedSentences += 1
                     removedBytes += sentence.text.utf8.count
                     removedHits += analysis.hits
@@ -56,6 +64,7 @@ public struct ToxicityStage: IndependentStage {
                     JSONObject.Member(key: terms[$0.key], value: JSONValue($0.value))
                 }))
             }
+            stats.add("sentences", Int64(sentences))
             stats.add("removed_sentences", Int64(removedSentences))
             let dropped = totalBytes > 0 && Double(removedBytes) / Double(totalBytes) > maxRemovedFraction
             // A dropped document removes every hit in it, not only those of removed sentences.

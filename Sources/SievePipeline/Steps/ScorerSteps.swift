@@ -23,11 +23,11 @@ let scorerSteps: [StepDefinition] = [
     },
     StepDefinition(
         name: "toxicity", summary: "remove toxic sentences with a trained scorer; drop a document when most of it is gone",
-        keys: ["model", "threshold", "max_removed_fraction", "key"]
-    ) { params, context in
+        keys: ["model", "threshold", "max_removed_fraction", "min_words", "key"]
+    ) { params, _ in
         ToxicityStage(model: try loadModel(&params), threshold: try params.double("threshold", default: 0.9, range: 0...1),
                       maxRemovedFraction: try params.double("max_removed_fraction", default: 0.5, range: 0...1),
-                      key: try params.string("key"))
+                      minWords: try params.int("min_words", default: 3, range: 0...1000), key: try params.string("key"))
     },
 ]
 
