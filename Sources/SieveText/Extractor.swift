@@ -21,7 +21,7 @@ import SieveCore
 ///    2010: link density above 0.5; 0.3 for `precision`, 0.8 for `recall`), cookie notices and
 ///    furniture phrases ("Share", "Related articles", "Foto:", …), and, except for `recall`,
 ///    short last lines that end no sentence (bylines, credits, tags).
-/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 92.3% of
+/// On trafilatura's evaluation pages (`docs/benchmarks.md`) `balanced` finds 92.3% of
 /// the snippets that must appear and keeps out 89.4% of those that must not.
 public struct Extractor: Sendable {
     public struct Options: Sendable {
