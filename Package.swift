@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "SieveFilters", dependencies: ["SieveCore", "SieveText"], swiftSettings: hot),
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveTokenizer", dependencies: ["SieveCore", "SieveIO"], swiftSettings: hot),
-        .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"], swiftSettings: hot),
+        // Optimised in debug builds too: a training loop at -Onone is 10-50x slower and its tests would crawl.
+        .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"],
+                swiftSettings: hot + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SievePipeline", dependencies: [
             "SieveCore", "SieveIO", "SieveText", "SieveFilters", "SieveDedup", "SieveTokenizer", "SieveModel",
             .product(name: "Yams", package: "Yams"),

@@ -19,14 +19,7 @@ enum Attention {
         Parallel.forRanges(B * NH * seqLen, grain: 64) { rows in
             for r in rows {
                 let row = att + r * seqLen, i = r % seqLen
-                var maximum = -T.greatestFiniteMagnitude
-                for j in 0...i where row[j] > maximum { maximum = row[j] }
-                var sum: T = 0
-                for j in 0...i {
-                    let e = T.exp(row[j] - maximum)
-                    row[j] = e
-                    sum += e
-                }
+                let sum = Vector.expInPlace(row, i + 1, minus: Vector.max(row, i + 1))
                 let inverse = 1 / sum
                 for j in 0...i { row[j] *= inverse }
                 for j in (i + 1)..<seqLen { row[j] = 0 }
@@ -59,8 +52,7 @@ enum Attention {
         Parallel.forRanges(B * NH * seqLen, grain: 64) { rows in
             for r in rows {
                 let p = att + r * seqLen, d = datt + r * seqLen, i = r % seqLen
-                var dot: T = 0
-                for j in 0...i { dot += p[j] * d[j] }
+                let dot = Vector.dot(p, d, i + 1)
                 for j in 0...i { d[j] = p[j] * (d[j] - dot) * scale }
                 for j in (i + 1)..<seqLen { d[j] = 0 }
             }

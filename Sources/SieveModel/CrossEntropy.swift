@@ -8,15 +8,9 @@ enum CrossEntropy {
         Parallel.forRanges(N, grain: 4) { rows in
             for i in rows {
                 let row = probs + i * V
-                var maximum = -T.greatestFiniteMagnitude
-                for j in 0..<V where row[j] > maximum { maximum = row[j] }
+                let maximum = Vector.max(row, V)
                 let target = row[Int(targets[i])] - maximum
-                var sum: T = 0
-                for j in 0..<V {
-                    let e = T.exp(row[j] - maximum)
-                    row[j] = e
-                    sum += e
-                }
+                let sum = Vector.expInPlace(row, V, minus: maximum)
                 let inverse = 1 / sum
                 for j in 0..<V { row[j] *= inverse }
                 losses[i] = T.log(sum) - target

@@ -9,9 +9,7 @@ enum LayerNorm {
         Parallel.forRanges(N, grain: 16) { rows in
             for i in rows {
                 let x = inp + i * C, o = out + i * C
-                var sum: T = 0
-                for c in 0..<C { sum += x[c] }
-                let m = sum / T(C)
+                let m = Vector.sum(x, C) / T(C)
                 var variance: T = 0
                 for c in 0..<C { let d = x[c] - m; variance += d * d }
                 let s = 1 / (variance / T(C) + T(epsilon)).squareRoot()
