@@ -123,17 +123,17 @@ enum Vector {
         return s
     }
 
-    /// max p[0..<n] (n ≥ 1)
+    /// max p[0..<n] (n ≥ 1), in eight independent running maxima.
     @inline(__always) static func max<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
-        var lanes = SIMD8<T>(repeating: -T.greatestFiniteMagnitude), i = 0
+        var m = (p[0], p[0], p[0], p[0], p[0], p[0], p[0], p[0]), i = 0
         while i + 8 <= n {
-            let v = load(p + i)
-            lanes.replace(with: v, where: v .> lanes)
+            m = (Swift.max(m.0, p[i]), Swift.max(m.1, p[i + 1]), Swift.max(m.2, p[i + 2]), Swift.max(m.3, p[i + 3]),
+                 Swift.max(m.4, p[i + 4]), Swift.max(m.5, p[i + 5]), Swift.max(m.6, p[i + 6]), Swift.max(m.7, p[i + 7]))
             i += 8
         }
-        var m = lanes.max()
-        while i < n { m = Swift.max(m, p[i]); i += 1 }
-        return m
+        var r = Swift.max(Swift.max(Swift.max(m.0, m.1), Swift.max(m.2, m.3)), Swift.max(Swift.max(m.4, m.5), Swift.max(m.6, m.7)))
+        while i < n { r = Swift.max(r, p[i]); i += 1 }
+        return r
     }
 
     /// p[i] = e^(p[i] − shift) for i in 0..<n; returns their sum.

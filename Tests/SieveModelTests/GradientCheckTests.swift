@@ -75,18 +75,19 @@ import Testing
         expectGradient("bias", b, db) { f(x, w, $0) }
     }
 
-    @Test mutating func attention() {
-        let (B, T, C, NH) = (2, 4, 6, 2)
+    /// With causal blocks of 2 rows over T = 5 (uneven last block) and one block covering everything.
+    @Test(arguments: [2, 64]) mutating func attention(block: Int) {
+        let (B, T, C, NH) = (2, 5, 6, 2)
         let qkv = random(B * T * 3 * C), r = random(B * T * C)
         func f(_ qkv: [Double]) -> Double {
             var out = [Double](repeating: 0, count: B * T * C), att = [Double](repeating: 0, count: B * NH * T * T)
-            Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH)
+            Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH, block: block)
             return dot(out, r)
         }
         var out = [Double](repeating: 0, count: B * T * C), att = [Double](repeating: 0, count: B * NH * T * T)
-        Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH)
+        Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH, block: block)
         var dqkv = [Double](repeating: 0, count: B * T * 3 * C), datt = att
-        Attention.backward(dqkv: &dqkv, datt: &datt, dout: r, qkv: qkv, att: att, B: B, T: T, C: C, NH: NH)
+        Attention.backward(dqkv: &dqkv, datt: &datt, dout: r, qkv: qkv, att: att, B: B, T: T, C: C, NH: NH, block: block)
         expectGradient("qkv", qkv, dqkv, f)
     }
 

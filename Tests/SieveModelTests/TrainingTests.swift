@@ -77,6 +77,19 @@ enum ModelFixtures {
         #expect(resumed.loader.state == straight.loader.state)
     }
 
+    /// The thread count changes no result: rows are split per thread, reductions in fixed chunks,
+    /// attention per (batch, head) with one-thread OpenBLAS.
+    @Test func threadsDoNotChangeResults() throws {
+        var params: [[Float]] = []
+        for threads in [1, 2] {
+            let (config, options, dir) = try ModelFixtures.run(steps: 3, threads: threads)
+            let trainer = try Trainer(config: config, options: options, runDirectory: dir)
+            for _ in 0..<3 { _ = try trainer.trainStep() }
+            params.append(Array(trainer.model.params.buffer))
+        }
+        #expect(params[0] == params[1])
+    }
+
     /// A new run refuses a directory that already holds one.
     @Test func refusesAnExistingRun() throws {
         let (config, options, dir) = try ModelFixtures.run(steps: 1)
