@@ -80,12 +80,12 @@ def bench(args):
                             lr=3e-4, betas=(0.9, 0.95), eps=1e-8)
     B, T = args.batch, args.context
     rng = np.random.default_rng(0)
-    times = []
+    times, cpu = [], []
     for step in range(args.steps + 2):
         starts = rng.integers(0, len(text) - T - 1, B)
         x = torch.from_numpy(np.stack([text[s:s + T] for s in starts]))
         y = torch.from_numpy(np.stack([text[s + 1:s + T + 1] for s in starts]))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -94,12 +94,14 @@ def bench(args):
         dt = time.perf_counter() - t0
         if step >= 2:
             times.append(dt)
+            cpu.append(time.process_time() - c0)
         print(f"step {step}: loss {loss.item():.4f}, {dt * 1000:.0f} ms", file=sys.stderr)
     total = sum(times)
     params = sum(p.numel() for p in model.parameters())
     print(f"pytorch {torch.__version__}: {args.layers} layers, {args.heads} heads, width {args.width}, context {T}, "
           f"vocab {args.vocab} ({params} parameters), batch {B}, {args.threads} threads")
     print(f"  {args.steps} timed steps: {B * T * args.steps / total:.0f} tokens/s, {total / args.steps * 1000:.0f} ms/step")
+    print(f"  by CPU time: {sum(cpu) / args.steps:.2f} CPU-s/step = {B * T * args.steps / sum(cpu) * args.threads:.0f} tokens/s on {args.threads} free cores")
 
 
 def read_safetensors(path):

@@ -136,6 +136,15 @@ enum Vector {
         return r
     }
 
+    /// Σ e^(p[i] − shift) over 0..<n.
+    @inline(__always) static func sumExp<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int, minus shift: T) -> T {
+        var lanes = SIMD8<T>(repeating: 0), i = 0
+        while i + 8 <= n { lanes += T.exp(load(p + i) - shift); i += 8 }
+        var s = lanes.sum()
+        while i < n { s += T.exp(p[i] - shift); i += 1 }
+        return s
+    }
+
     /// p[i] = e^(p[i] − shift) for i in 0..<n; returns their sum.
     @inline(__always) static func expInPlace<T: ModelScalar>(_ p: UnsafeMutablePointer<T>, _ n: Int, minus shift: T) -> T {
         var lanes = SIMD8<T>(repeating: 0)

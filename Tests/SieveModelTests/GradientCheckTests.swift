@@ -108,12 +108,12 @@ import Testing
         let logits = random(N * V, scale: 3)
         let targets: [Int32] = [0, 6, 3, 3]
         func f(_ x: [Double]) -> Double {
-            var probs = x, losses = [Double](repeating: 0, count: N)
-            return CrossEntropy.forward(logits: &probs, losses: &losses, targets: targets, N: N, V: V)
+            var lse = [Double](repeating: 0, count: N), losses = lse
+            return CrossEntropy.forward(logits: x, lse: &lse, losses: &losses, targets: targets, N: N, V: V)
         }
-        var grad = logits, losses = [Double](repeating: 0, count: N)
-        _ = CrossEntropy.forward(logits: &grad, losses: &losses, targets: targets, N: N, V: V)
-        CrossEntropy.backward(probs: &grad, targets: targets, dloss: 1 / Double(N), N: N, V: V)
+        var grad = logits, lse = [Double](repeating: 0, count: N), losses = lse
+        _ = CrossEntropy.forward(logits: grad, lse: &lse, losses: &losses, targets: targets, N: N, V: V)
+        CrossEntropy.backward(logits: &grad, lse: lse, targets: targets, dloss: 1 / Double(N), N: N, V: V)
         expectGradient("logits", logits, grad, f)
     }
 
