@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import SieveCore
 
 /// How to train: batch and sequence, optimisation, evaluation, checkpoints, data.
@@ -51,6 +52,8 @@ public final class Trainer {
     public let loader: DataLoader
     public let validation: DataLoader?
     public private(set) var step = 0
+    /// The step of the last validation in the log (a resumed run does not repeat it).
+    private var validatedStep: Int?
     private let schedule: LearningRateSchedule
     private var inputs: [Int32], targets: [Int32]
     /// sgemm FLOP/s of one thread × threads: the 100% of MFU.
@@ -87,7 +90,7 @@ public final class Trainer {
         trainer.optimizer.steps = state.optimizerSteps
         try trainer.loader.restore(state.loader)
         trainer.step = state.step
-        try RunLog.truncate(runDirectory + "/log.jsonl", after: state.step)
+        if try RunLog.truncate(runDirectory + "/log.jsonl", after: state.step) { trainer.validatedStep = state.step }
         return trainer
     }
 
@@ -192,7 +195,8 @@ public final class Trainer {
         let log = try RunLog(path: runDirectory + "/log.jsonl")
         var seconds = 0.0, timed = 0
         func validate() throws {
-            guard options.valEvery > 0, let loss = try validationLoss() else { return }
+            guard options.valEvery > 0, step != validatedStep, let loss = try validationLoss() else { return }
+            validatedStep = step
             log.append("{\"step\":\(step),\"val_loss\":\(loss)}")
             if progress { Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(step): validation loss \(format(loss, 4))\n") }
         }
@@ -204,7 +208,7 @@ public final class Trainer {
                 + "\"tokens_per_s\":\(format(r.tokensPerSecond, 1)),\"mfu\":\(format(r.mfu, 4))}")
             if progress {
                 let eta = Double(options.steps - step) * (timed > 0 ? seconds / Double(timed) : r.seconds)
-                Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(r.step)/\(options.steps) | loss \(format(r.loss, 4)) | lr \(format(r.lr * 1e4, 3))e-4"
+                Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(r.step)/\(options.steps) | loss \(format(r.loss, 4)) | lr \(String(format: "%.2e", r.lr))"
                     + " | \(Int(r.tokensPerSecond)) tok/s | \(Int(r.seconds * 1000)) ms/step | MFU \(format(r.mfu * 100, 1))% | ETA \(duration(eta))"
                     + (Log.isTerminal ? "" : "\n"))
             }
@@ -262,14 +266,16 @@ final class RunLog {
         text.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// Keeps only the lines of steps ≤ `step` (a resumed run logs the later ones again).
-    static func truncate(_ path: String, after step: Int) throws {
-        guard FileSystem.exists(path) else { return }
+    /// Keeps only the lines of steps ≤ `step` (a resumed run logs the later ones again); returns
+    /// whether step `step` has its validation line.
+    static func truncate(_ path: String, after step: Int) throws -> Bool {
+        guard FileSystem.exists(path) else { return false }
         let kept = try FileSystem.readText(path).split(separator: "\n").filter { line in
             guard let range = line.range(of: "\"step\":") else { return false }
             return Int(line[range.upperBound...].prefix { $0.isNumber }).map { $0 <= step } ?? false
         }
         try FileSystem.writeFile(path, Array(kept.map { $0 + "\n" }.joined().utf8))
+        return kept.contains { $0.hasPrefix("{\"step\":\(step),\"val_loss\"") }
     }
 }
 

@@ -138,6 +138,31 @@ import Testing
         }
     }
 
+    /// Gradient accumulation: backward on two micro-batches with lossScale ½ adds up to the mean of
+    /// their separate gradients.
+    @Test func accumulationAveragesMicroBatches() {
+        let config = GPTConfig(vocabSize: 11, contextLength: 4, layers: 1, heads: 2, channels: 4)
+        let model = GPT<Double>(config: config, batch: 1, length: 4)
+        model.initialize(seed: 4)
+        let batches: [([Int32], [Int32])] = [([1, 2, 3, 4], [2, 3, 4, 5]), ([9, 8, 7, 6], [8, 7, 6, 5])]
+        var separate: [[Double]] = []
+        for (x, y) in batches {
+            model.grads.zero()
+            model.forward(tokens: x, targets: y, B: 1, T: 4)
+            model.backward()
+            separate.append(Array(model.grads.buffer))
+        }
+        model.grads.zero()
+        for (x, y) in batches {
+            model.forward(tokens: x, targets: y, B: 1, T: 4)
+            model.backward(lossScale: 0.5)
+        }
+        let accumulated = Array(model.grads.buffer)
+        let worst = accumulated.indices.map { abs(accumulated[$0] - (separate[0][$0] + separate[1][$0]) / 2) }.max()!
+        #expect(worst < 1e-12)
+        #expect(separate[0] != separate[1])
+    }
+
     @Test func fastExpIsAccurate() {
         var worst: Float = 0
         for i in 0...20000 {
