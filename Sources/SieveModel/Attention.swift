@@ -8,6 +8,7 @@ enum Attention {
     /// out (B, T, C) = per head h: softmax(Q_h·K_hᵀ/√hs, causal) · V_h, with Q, K, V the three
     /// C-wide parts of qkv (B, T, 3C) and hs = C/NH; att (B, NH, T, T) keeps the probabilities
     /// (zero above the diagonal).
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(out: UnsafeMutablePointer<T>, att: UnsafeMutablePointer<T>, qkv: UnsafePointer<T>,
                                         B: Int, T seqLen: Int, C: Int, NH: Int, block: Int = 64) {
         let hs = C / NH, scale = 1 / T(hs).squareRoot(), TT = seqLen * seqLen, C3 = 3 * C
@@ -39,6 +40,7 @@ enum Attention {
 
     /// dqkv (B, T, 3C) = ∂/∂qkv (written, not added) from dout (B, T, C); datt (B, NH, T, T) is scratch.
     /// dP = dY·Vᵀ, dV = Pᵀ·dY, dS = P ⊙ (dP − rowsum(P ⊙ dP)) / √hs, dQ = dS·K, dK = dSᵀ·Q.
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(dqkv: UnsafeMutablePointer<T>, datt: UnsafeMutablePointer<T>, dout: UnsafePointer<T>,
                                          qkv: UnsafePointer<T>, att: UnsafePointer<T>, B: Int, T seqLen: Int, C: Int, NH: Int,
                                          block: Int = 64) {

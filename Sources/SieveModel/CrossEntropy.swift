@@ -5,6 +5,7 @@
 /// while it is in cache.
 enum CrossEntropy {
     /// lse (N) = log Σ_j e^logits[i, j]; losses (N) = lse − logits[i, target]. Returns the mean loss.
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(logits: UnsafePointer<T>, lse: UnsafeMutablePointer<T>, losses: UnsafeMutablePointer<T>,
                                         targets: UnsafePointer<Int32>, N: Int, V: Int) -> T {
         Parallel.forRanges(N, grain: 4) { rows in
@@ -22,6 +23,7 @@ enum CrossEntropy {
 
     /// dlogits (N, V) = (softmax(logits) − onehot(target)) · dloss, in place over the logits
     /// (dloss = 1/(N·accumulation steps) for the mean loss).
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(logits: UnsafeMutablePointer<T>, lse: UnsafePointer<T>, targets: UnsafePointer<Int32>,
                                          dloss: T, N: Int, V: Int) {
         Parallel.forRanges(N, grain: 4) { rows in

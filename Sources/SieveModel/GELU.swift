@@ -4,6 +4,7 @@ enum GELU {
     static let scale = 0.7978845608028654  // √(2/π)
 
     /// out (N) = gelu(inp)
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, N: Int) {
         Parallel.forRanges(N, grain: 4096) { range in
             let s = T(scale), a = T(0.044715)
@@ -15,6 +16,7 @@ enum GELU {
     }
 
     /// dinp (N) = dout · gelu′(inp); `dinp` may be `dout` (in place).
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(dinp: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, dout: UnsafePointer<T>, N: Int) {
         Parallel.forRanges(N, grain: 4096) { range in
             let s = T(scale), a = T(0.044715)

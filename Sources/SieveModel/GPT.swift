@@ -79,6 +79,7 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
     /// Runs the model on tokens (B, T); with targets (B, T), returns the mean cross-entropy loss
     /// and keeps what backward needs. Without, `logits` holds the logits (B, T, V).
     @discardableResult
+    @_specialize(where Scalar == Float)
     public func forward(tokens input: UnsafePointer<Int32>, targets target: UnsafePointer<Int32>?, B: Int, T: Int) -> Scalar {
         precondition(B <= maxBatch && T <= maxLength)
         let N = B * T, C = config.channels, V = config.vocabSize, NH = config.heads
@@ -111,6 +112,7 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
 
     /// Adds the gradient of `lossScale` × (the mean loss of the last forward pass) to `grads`.
     /// With gradient accumulation over k micro-batches, lossScale = 1/k.
+    @_specialize(where Scalar == Float)
     public func backward(lossScale: Scalar = 1) {
         precondition(hasTargets, "backward needs a forward pass with targets")
         let B = lastB, T = lastT, N = B * T, C = config.channels, V = config.vocabSize, NH = config.heads

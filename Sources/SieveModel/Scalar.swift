@@ -18,7 +18,7 @@ public protocol ModelScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
 
 extension ModelScalar {
     /// tanh through `exp`, so that it vectorises with the fast `Float.exp`: tanh u = 1 − 2/(e^{2u} + 1).
-    @inline(__always) static func tanh(_ u: SIMD8<Self>) -> SIMD8<Self> { 1 - 2 / (exp(2 * u) + 1) }
+    @inlinable @inline(__always) static func tanh(_ u: SIMD8<Self>) -> SIMD8<Self> { 1 - 2 / (exp(2 * u) + 1) }
 }
 
 extension Float: ModelScalar {
@@ -34,7 +34,7 @@ extension Float: ModelScalar {
     /// x = n·ln2 + r, then Cephes' `expf` polynomial for e^r (relative error ≈ 2e-7), scaled by 2^n
     /// built in the exponent bits. n is rounded by adding and subtracting 1.5·2²³ (no `rintf` call).
     /// Inputs are clamped to [−87.3, 88.3] (results stay normal).
-    @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @inlinable @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
         var x = x
         x.replace(with: -87.3, where: x .< -87.3)
         x.replace(with: 88.3, where: x .> 88.3)
@@ -52,7 +52,7 @@ extension Float: ModelScalar {
         return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
-    @inline(__always) public static func exp(_ x: Float) -> Float { exp(SIMD8(repeating: x))[0] }
+    @inlinable @inline(__always) public static func exp(_ x: Float) -> Float { exp(SIMD8(repeating: x))[0] }
 
     @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
 }
@@ -77,13 +77,13 @@ extension Double: ModelScalar {
 
 /// Reductions in eight lanes (SIMD8), for loops the compiler would otherwise keep scalar (a float
 /// sum cannot be reordered automatically). The lane order is fixed, so results are deterministic.
-enum Vector {
-    @inline(__always) static func load<T: ModelScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+@usableFromInline enum Vector {
+    @inlinable @inline(__always) static func load<T: ModelScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
     }
 
     /// The first `k` (≤ 8) values at p, zeros after.
-    @inline(__always) static func load<T: ModelScalar>(_ p: UnsafePointer<T>, _ k: Int) -> SIMD8<T> {
+    @inlinable @inline(__always) static func load<T: ModelScalar>(_ p: UnsafePointer<T>, _ k: Int) -> SIMD8<T> {
         if k == 8 { return load(p) }
         var v = SIMD8<T>(repeating: 0)
         for j in 0..<k { v[j] = p[j] }
@@ -91,13 +91,13 @@ enum Vector {
     }
 
     /// Stores the first `k` (≤ 8) lanes of v at p.
-    @inline(__always) static func store<T: ModelScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ k: Int) {
+    @inlinable @inline(__always) static func store<T: ModelScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>, _ k: Int) {
         if k == 8 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self); return }
         for j in 0..<k { p[j] = v[j] }
     }
 
     /// out[i] = f(in[i]) for i in `range`, eight at a time.
-    @inline(__always) static func map(_ range: Range<Int>, _ f: (Int, Int) -> Void) {
+    @inlinable @inline(__always) static func map(_ range: Range<Int>, _ f: (Int, Int) -> Void) {
         var i = range.lowerBound
         while i < range.upperBound {
             f(i, Swift.min(8, range.upperBound - i))
@@ -106,7 +106,7 @@ enum Vector {
     }
 
     /// Σ p[0..<n]
-    @inline(__always) static func sum<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    @inlinable @inline(__always) static func sum<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
         var lanes = SIMD8<T>(repeating: 0), i = 0
         while i + 8 <= n { lanes += load(p + i); i += 8 }
         var s = lanes.sum()
@@ -115,7 +115,7 @@ enum Vector {
     }
 
     /// Σ a[i]·b[i] over 0..<n
-    @inline(__always) static func dot<T: ModelScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+    @inlinable @inline(__always) static func dot<T: ModelScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
         var lanes = SIMD8<T>(repeating: 0), i = 0
         while i + 8 <= n { lanes += load(a + i) * load(b + i); i += 8 }
         var s = lanes.sum()
@@ -124,7 +124,7 @@ enum Vector {
     }
 
     /// max p[0..<n] (n ≥ 1), in eight independent running maxima.
-    @inline(__always) static func max<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+    @inlinable @inline(__always) static func max<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
         var m = (p[0], p[0], p[0], p[0], p[0], p[0], p[0], p[0]), i = 0
         while i + 8 <= n {
             m = (Swift.max(m.0, p[i]), Swift.max(m.1, p[i + 1]), Swift.max(m.2, p[i + 2]), Swift.max(m.3, p[i + 3]),
@@ -137,7 +137,7 @@ enum Vector {
     }
 
     /// Σ e^(p[i] − shift) over 0..<n.
-    @inline(__always) static func sumExp<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int, minus shift: T) -> T {
+    @inlinable @inline(__always) static func sumExp<T: ModelScalar>(_ p: UnsafePointer<T>, _ n: Int, minus shift: T) -> T {
         var lanes = SIMD8<T>(repeating: 0), i = 0
         while i + 8 <= n { lanes += T.exp(load(p + i) - shift); i += 8 }
         var s = lanes.sum()
@@ -146,7 +146,7 @@ enum Vector {
     }
 
     /// p[i] = e^(p[i] − shift) for i in 0..<n; returns their sum.
-    @inline(__always) static func expInPlace<T: ModelScalar>(_ p: UnsafeMutablePointer<T>, _ n: Int, minus shift: T) -> T {
+    @inlinable @inline(__always) static func expInPlace<T: ModelScalar>(_ p: UnsafeMutablePointer<T>, _ n: Int, minus shift: T) -> T {
         var lanes = SIMD8<T>(repeating: 0)
         map(0..<n) { i, k in
             let e = T.exp(load(p + i, k) - shift)
