@@ -117,6 +117,12 @@ def read_safetensors(path):
     return out
 
 
+def sieve_loss(run, state):
+    """The validation loss Sieve logged at the checkpoint's step."""
+    logged = [json.loads(l) for l in open(os.path.join(run, "log.jsonl")) if "val_loss" in l]
+    return [l["val_loss"] for l in logged if l["step"] == state["step"]][-1]
+
+
 def check(args):
     run = json.load(open(os.path.join(args.run, "run.json")))
     latest = open(os.path.join(args.run, "checkpoints", "latest")).read().strip()
@@ -149,8 +155,18 @@ def check(args):
             w = torch.from_numpy(tokens[k * B * T:(k + 1) * B * T + 1].copy())
             total += model(w[:-1].view(B, T), w[1:].view(B, T)).item()
     ours = total / batches
-    logged = [json.loads(l) for l in open(os.path.join(args.run, "log.jsonl")) if "val_loss" in l]
-    sieve = [l["val_loss"] for l in logged if l["step"] == state["step"]][-1]
+    if args.transformers:  # the same checkpoint through Hugging Face transformers' own GPT-2
+        from transformers import GPT2LMHeadModel
+        hf = GPT2LMHeadModel.from_pretrained(ckpt).eval()
+        total = 0.0
+        with torch.no_grad():
+            for k in range(batches):
+                w = torch.from_numpy(tokens[k * B * T:(k + 1) * B * T + 1].copy())
+                logits = hf(w[:-1].view(B, T)).logits
+                total += F.cross_entropy(logits.reshape(-1, logits.size(-1)), w[1:]).item()
+        print(f"transformers GPT2LMHeadModel: validation loss {total / batches:.6f}")
+        ours = max(ours, total / batches, key=lambda x: abs(x - sieve_loss(args.run, state)))  # the worse of the two
+    sieve = sieve_loss(args.run, state)
     print(f"step {state['step']}: validation loss PyTorch {ours:.6f}, Sieve {sieve:.6f}, difference {abs(ours - sieve):.2e}")
     sys.exit(0 if abs(ours - sieve) < 1e-4 else 1)
 
@@ -166,5 +182,6 @@ if __name__ == "__main__":
     c = sub.add_parser("check")
     c.add_argument("run")
     c.add_argument("--threads", type=int, default=2)
+    c.add_argument("--transformers", action="store_true", help="also load the checkpoint with transformers' GPT2LMHeadModel")
     args = ap.parse_args()
     bench(args) if args.what == "bench" else check(args)
