@@ -36,9 +36,9 @@ let package = Package(
         .target(name: "SieveDedup", dependencies: ["SieveCore", "SieveText", "SieveIO"], swiftSettings: hot),
         .target(name: "SieveTokenizer", dependencies: ["SieveCore", "SieveIO"], swiftSettings: hot),
         // Optimised in debug builds too (a training loop at -Onone is 10-50x slower and its tests
-        // would crawl), and for AVX2 + FMA (Haswell, 2013, and later): 8-wide vectors.
+        // would crawl), and on Linux for AVX2 + FMA (x86-64 from Haswell, 2013, on): 8-wide vectors.
         .target(name: "SieveModel", dependencies: ["SieveCore", "COpenBLAS"],
-                swiftSettings: hot + [.unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug))]),
+                swiftSettings: hot + [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])), .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SievePipeline", dependencies: [
             "SieveCore", "SieveIO", "SieveText", "SieveFilters", "SieveDedup", "SieveTokenizer", "SieveModel",
             .product(name: "Yams", package: "Yams"),
