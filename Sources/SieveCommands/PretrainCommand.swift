@@ -44,6 +44,7 @@ struct PretrainCommand: ParsableCommand {
             try Trainer.resume(runDirectory: out, steps: steps).run(progress: progress || Log.isTerminal)
             return
         }
+        try Trainer.refuseExistingRun(out)
         var options = TrainingOptions()
         var model = size.config(vocab: vocab ?? 0)
         if let config { model = try Checkpoint.readConfig(config) }

@@ -76,8 +76,8 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
         }
     }
 
-    /// Runs the model on tokens (B, T); with targets (B, T), returns the mean cross-entropy loss
-    /// and keeps what backward needs. Without, `logits` holds the logits (B, T, V).
+    /// Runs the model on tokens (B, T), leaving the logits (B, T, V) in `logits`; with targets
+    /// (B, T), returns the mean cross-entropy loss and keeps what backward needs.
     @discardableResult
     @_specialize(where Scalar == Float)
     public func forward(tokens input: UnsafePointer<Int32>, targets target: UnsafePointer<Int32>?, B: Int, T: Int) -> Scalar {

@@ -61,13 +61,18 @@ public final class Trainer {
 
     /// A new run in `runDirectory` (created; refused if it already holds a run).
     public convenience init(config: GPTConfig, options: TrainingOptions, runDirectory: String) throws {
-        if FileSystem.exists(runDirectory + "/run.json") {
-            throw SieveError.usage("\(runDirectory) already holds a run: resume it with --resume, or choose another --out")
-        }
+        try Trainer.refuseExistingRun(runDirectory)
         try self.init(config: config, options: options, runDirectory: runDirectory, fresh: true)
         try FileSystem.createDirectory(runDirectory + "/checkpoints")
         try Checkpoint.writeJSON(RunFile(config: config, options: options), to: runDirectory + "/run.json")
         try FileSystem.writeFile(runDirectory + "/log.jsonl", [UInt8]())
+    }
+
+    /// Throws when `runDirectory` already holds a run (a new run must not overwrite it).
+    public static func refuseExistingRun(_ runDirectory: String) throws {
+        if FileSystem.exists(runDirectory + "/run.json") {
+            throw SieveError.usage("\(runDirectory) already holds a run: resume it with --resume, or choose another --out")
+        }
     }
 
     /// Continues the run in `runDirectory` from `checkpoint` (default: its latest), up to `steps`
@@ -113,9 +118,14 @@ public final class Trainer {
         optimizer = AdamW(layout: model.params.layout, options: options.adam)
         loader = try DataLoader(paths: options.train, B: options.batch, T: options.length, vocabSize: config.vocabSize,
                                 sampling: options.sampling, seed: options.seed &+ 1)
-        validation = options.validation.isEmpty ? nil
-            : try DataLoader(paths: options.validation, B: options.batch, T: options.length, vocabSize: config.vocabSize,
-                             sampling: .sequential, seed: 0)
+        do {
+            validation = options.validation.isEmpty ? nil
+                : try DataLoader(paths: options.validation, B: options.batch, T: options.length, vocabSize: config.vocabSize,
+                                 sampling: .sequential, seed: 0)
+        } catch SieveError.failed(let message) {
+            Log.warning("no validation: \(message)")
+            validation = nil
+        }
         schedule = LearningRateSchedule(maxLR: options.lr, minLR: options.lr * options.minLRFraction,
                                         warmup: options.warmup, steps: options.steps)
         inputs = [Int32](repeating: 0, count: options.batch * options.length)
