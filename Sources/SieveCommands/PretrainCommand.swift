@@ -22,12 +22,8 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Run directory.") var out: String
     @Flag(help: "Continue the run in --out from its latest checkpoint (other options come from the run; --steps may raise the total).") var resume = false
     @Option(help: "A config.json (Hugging Face GPT-2 keys) for the model sizes.") var config: String?
-    @Option(help: "Transformer blocks.") var layers = 4
-    @Option(help: "Attention heads.") var heads = 4
-    @Option(help: "Width (channels).") var width = 256
-    @Option(help: "Context length (learned positions).") var context = 256
+    @OptionGroup var size: GPTSizeOptions
     @Option(help: "Vocabulary size (default: the shards' manifest.json, or 257 with --text).") var vocab: Int?
-    @Option(help: "Sequences per micro-batch.") var batch = 16
     @Option(help: "Tokens per sequence (default: the context).") var length: Int?
     @Option(help: "Optimizer steps.") var steps: Int?
     @Option(help: "Peak learning rate.") var lr = 3e-4
@@ -41,7 +37,6 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery = 0
     @Option(help: "random windows or sequential epochs.") var sampling = "random"
     @Option(help: "Seed for initialisation and data order.") var seed: UInt64 = 1337
-    @Option(help: "Threads (OpenBLAS and the rest).") var threads = 2
     @Flag(help: "Progress on stderr even when it is not a terminal.") var progress = false
 
     func run() throws {
@@ -49,8 +44,9 @@ struct PretrainCommand: ParsableCommand {
             try Trainer.resume(runDirectory: out, steps: steps).run(progress: progress || Log.isTerminal)
             return
         }
+        try Trainer.refuseExistingRun(out)
         var options = TrainingOptions()
-        var model = GPTConfig(vocabSize: vocab ?? 0, contextLength: context, layers: layers, heads: heads, channels: width)
+        var model = size.config(vocab: vocab ?? 0)
         if let config { model = try Checkpoint.readConfig(config) }
         if let text {
             let shards = try ByteTokens.writeShards(text: try FileSystem.readFile(text), directory: out + "/data")
@@ -65,13 +61,13 @@ struct PretrainCommand: ParsableCommand {
         }
         guard let sampling = DataLoader.Sampling(rawValue: sampling) else { throw SieveError.usage("--sampling: random or sequential") }
         options.sampling = sampling
-        options.batch = batch
+        options.batch = size.batch
         options.length = length ?? model.contextLength
         options.steps = steps ?? 1000
         (options.lr, options.minLRFraction, options.warmup) = (lr, minLRFraction, warmup)
         (options.adam.weightDecay, options.gradClip, options.gradAccum) = (weightDecay, gradClip, gradAccum)
         (options.valEvery, options.valBatches, options.checkpointEvery) = (valEvery, valBatches, checkpointEvery)
-        (options.seed, options.threads) = (seed, threads)
+        (options.seed, options.threads) = (seed, size.threads)
         try Trainer(config: model, options: options, runDirectory: out).run(progress: progress || Log.isTerminal)
     }
 }

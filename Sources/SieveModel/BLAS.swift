@@ -38,6 +38,14 @@ public enum BLAS {
             beta, c, blasint(ldc ?? n))
     }
 
+    /// Runs `body` with OpenBLAS on one thread (for products issued from several threads at once).
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        let saved = threads
+        threads = 1
+        defer { threads = saved }
+        return try body()
+    }
+
     /// The number of threads OpenBLAS uses.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }

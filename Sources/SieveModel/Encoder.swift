@@ -3,6 +3,7 @@
 enum Encoder {
     /// out (B·T, C) = wte[tokens[b,t], :] + wpe[t, :]
     /// tokens (B·T), wte (V, C), wpe (maxT, C)
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(out: UnsafeMutablePointer<T>, tokens: UnsafePointer<Int32>,
                                         wte: UnsafePointer<T>, wpe: UnsafePointer<T>, B: Int, T seqLen: Int, C: Int) {
         Parallel.forRanges(B * seqLen, grain: 64) { rows in
@@ -15,6 +16,7 @@ enum Encoder {
 
     /// dwte (V, C) += Σ dout rows by token; dwpe (maxT, C) += Σ dout rows by position.
     /// Sequential over rows, in order: several rows may share a token.
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(dwte: UnsafeMutablePointer<T>, dwpe: UnsafeMutablePointer<T>,
                                          dout: UnsafePointer<T>, tokens: UnsafePointer<Int32>, B: Int, T seqLen: Int, C: Int) {
         for i in 0..<(B * seqLen) {

@@ -17,9 +17,9 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
     private let encoded: UnsafeMutablePointer<Scalar>
     private let ln1, ln1Mean, ln1Rstd, qkv, atty, att, residual2, ln2, ln2Mean, ln2Rstd, fch, fchGelu, residual3: [UnsafeMutablePointer<Scalar>]
     private let lnf, lnfMean, lnfRstd: UnsafeMutablePointer<Scalar>
-    /// (B, T, V): logits after forward; probabilities once the loss is computed; gradients in backward.
+    /// (B, T, V): logits after forward; their gradients after backward.
     public let logits: UnsafeMutablePointer<Scalar>
-    private let losses: UnsafeMutablePointer<Scalar>
+    private let losses, lse: UnsafeMutablePointer<Scalar>
     // Backward scratch.
     private let dresidual, dsmall, dbig, dqkv, datt: UnsafeMutablePointer<Scalar>
     /// The B and T of the last forward pass, and whether it computed the loss.
@@ -52,6 +52,7 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
         lnf = buffer(N * C); lnfMean = buffer(N); lnfRstd = buffer(N)
         logits = buffer(N * config.vocabSize)
         losses = buffer(N)
+        lse = buffer(N)
         dresidual = buffer(N * C); dsmall = buffer(N * C); dbig = buffer(N * 4 * C); dqkv = buffer(N * 3 * C)
         datt = buffer(B * NH * T * T)
         self.allocations = allocations
@@ -77,9 +78,10 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
         }
     }
 
-    /// Runs the model on tokens (B, T); with targets (B, T), returns the mean cross-entropy loss
-    /// and keeps what backward needs. Without, `logits` holds the logits (B, T, V).
+    /// Runs the model on tokens (B, T), leaving the logits (B, T, V) in `logits`; with targets
+    /// (B, T), returns the mean cross-entropy loss and keeps what backward needs.
     @discardableResult
+    @_specialize(where Scalar == Float)
     public func forward(tokens input: UnsafePointer<Int32>, targets target: UnsafePointer<Int32>?, B: Int, T: Int) -> Scalar {
         precondition(B <= maxBatch && T <= maxLength)
         let N = B * T, C = config.channels, V = config.vocabSize, NH = config.heads
@@ -107,15 +109,16 @@ public final class GPT<Scalar: ModelScalar>: @unchecked Sendable {
                     beta: 0, c: logits, ldc: V)
         guard let target else { return 0 }
         targets.update(from: target, count: N)
-        return CrossEntropy.forward(logits: logits, losses: losses, targets: targets, N: N, V: V)
+        return CrossEntropy.forward(logits: logits, lse: lse, losses: losses, targets: targets, N: N, V: V)
     }
 
     /// Adds the gradient of `lossScale` × (the mean loss of the last forward pass) to `grads`.
     /// With gradient accumulation over k micro-batches, lossScale = 1/k.
+    @_specialize(where Scalar == Float)
     public func backward(lossScale: Scalar = 1) {
         precondition(hasTargets, "backward needs a forward pass with targets")
         let B = lastB, T = lastT, N = B * T, C = config.channels, V = config.vocabSize, NH = config.heads
-        CrossEntropy.backward(probs: logits, targets: targets, dloss: lossScale / Scalar(N), N: N, V: V)
+        CrossEntropy.backward(logits: logits, lse: lse, targets: targets, dloss: lossScale / Scalar(N), N: N, V: V)
         // dlnf (N, C) = dlogits · wte; dwte += dlogitsᵀ · lnf
         Scalar.gemm(transA: false, transB: false, m: N, n: C, k: V, alpha: 1, a: logits, lda: V, b: params.wte, ldb: C,
                     beta: 0, c: dsmall, ldc: C)

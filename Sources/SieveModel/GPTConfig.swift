@@ -23,7 +23,8 @@ public struct GPTConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", contextLength = "n_positions", layers = "n_layer", heads = "n_head",
-             channels = "n_embd", tokenizer = "sieve_tokenizer", modelType = "model_type", architectures
+             channels = "n_embd", tokenizer = "sieve_tokenizer", modelType = "model_type", architectures,
+             bos = "bos_token_id", eos = "eos_token_id"
     }
 
     public init(from decoder: any Swift.Decoder) throws {
@@ -46,6 +47,10 @@ public struct GPTConfig: Codable, Equatable, Sendable {
         try c.encode(heads, forKey: .heads)
         try c.encode(channels, forKey: .channels)
         try c.encodeIfPresent(tokenizer, forKey: .tokenizer)
+        if tokenizer == "bytes" {  // end-of-text of the byte vocabulary (transformers defaults to GPT-2's 50256)
+            try c.encode(ByteTokens.endOfText, forKey: .bos)
+            try c.encode(ByteTokens.endOfText, forKey: .eos)
+        }
     }
 
     /// Why these sizes cannot make a model, or nil.

@@ -4,14 +4,13 @@ enum LayerNorm {
     static let epsilon = 1e-5
 
     /// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean, rstd (N) kept for backward.
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(out: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>, rstd: UnsafeMutablePointer<T>,
                                         inp: UnsafePointer<T>, weight: UnsafePointer<T>, bias: UnsafePointer<T>, N: Int, C: Int) {
         Parallel.forRanges(N, grain: 16) { rows in
             for i in rows {
                 let x = inp + i * C, o = out + i * C
-                var sum: T = 0
-                for c in 0..<C { sum += x[c] }
-                let m = sum / T(C)
+                let m = Vector.sum(x, C) / T(C)
                 var variance: T = 0
                 for c in 0..<C { let d = x[c] - m; variance += d * d }
                 let s = 1 / (variance / T(C) + T(epsilon)).squareRoot()
@@ -24,6 +23,7 @@ enum LayerNorm {
 
     /// dinp (N, C) += ∂/∂inp; dweight (C) += Σ dout·norm; dbias (C) += Σ dout, where
     /// norm = (inp − mean)·rstd and dinp = rstd · (dnorm − mean(dnorm) − norm · mean(dnorm·norm)), dnorm = dout·weight.
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(dinp: UnsafeMutablePointer<T>, dweight: UnsafeMutablePointer<T>, dbias: UnsafeMutablePointer<T>,
                                          dout: UnsafePointer<T>, inp: UnsafePointer<T>, weight: UnsafePointer<T>,
                                          mean: UnsafePointer<T>, rstd: UnsafePointer<T>, N: Int, C: Int) {

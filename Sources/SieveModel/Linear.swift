@@ -3,6 +3,7 @@
 enum Linear {
     /// out (N, OC) = inp (N, C) · weight (C, OC) + bias (OC); with `accumulate`, out += … instead
     /// (the residual connection, added in place).
+    @_specialize(where T == Float)
     static func forward<T: ModelScalar>(out: UnsafeMutablePointer<T>, inp: UnsafePointer<T>, weight: UnsafePointer<T>,
                                         bias: UnsafePointer<T>?, N: Int, C: Int, OC: Int, accumulate: Bool = false) {
         if let bias {
@@ -20,6 +21,7 @@ enum Linear {
 
     /// dinp (N, C) = dout · weightᵀ (or += with `accumulateInput`); dweight (C, OC) += inpᵀ · dout;
     /// dbias (OC) += Σ rows of dout.
+    @_specialize(where T == Float)
     static func backward<T: ModelScalar>(dinp: UnsafeMutablePointer<T>, dweight: UnsafeMutablePointer<T>, dbias: UnsafeMutablePointer<T>?,
                                          dout: UnsafePointer<T>, inp: UnsafePointer<T>, weight: UnsafePointer<T>,
                                          N: Int, C: Int, OC: Int, accumulateInput: Bool = false) {

@@ -240,7 +240,7 @@ public struct LinearScorer: Sendable {
                     let base = Int(r) * dim
                     for i in 0..<dim { v[i] += m[base + i] }
                 }
-                let norm = Vector.dot(v, v, dim)
+                let norm = FloatKernels.dot(v, v, dim)
                 let scale = norm > 0 ? 1 / norm.squareRoot() : 0
                 for i in 0..<dim { v[i] *= scale }
             }

@@ -282,16 +282,16 @@ public enum SkipGram {
         @inline(__always)
         func update(_ out: UnsafeMutablePointer<Float>, label: Float, lr: Float) {
             let dim = config.dim
-            let alpha = lr * (label - sigmoid(Vector.dot(out, hidden, dim)))
-            Vector.axpy(alpha, out, gradient, dim)
-            Vector.axpy(alpha, hidden, out, dim)
+            let alpha = lr * (label - sigmoid(FloatKernels.dot(out, hidden, dim)))
+            FloatKernels.axpy(alpha, out, gradient, dim)
+            FloatKernels.axpy(alpha, hidden, out, dim)
         }
     }
 }
 
 /// Dense vector kernels on raw pointers, eight lanes at a time (a float sum is not reordered,
 /// hence not vectorised, unless written with SIMD types).
-enum Vector {
+enum FloatKernels {
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = SIMD8<Float>(repeating: 0)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import SieveCore
 
 /// How to train: batch and sequence, optimisation, evaluation, checkpoints, data.
@@ -51,6 +52,8 @@ public final class Trainer {
     public let loader: DataLoader
     public let validation: DataLoader?
     public private(set) var step = 0
+    /// The step of the last validation in the log (a resumed run does not repeat it).
+    private var validatedStep: Int?
     private let schedule: LearningRateSchedule
     private var inputs: [Int32], targets: [Int32]
     /// sgemm FLOP/s of one thread × threads: the 100% of MFU.
@@ -58,13 +61,18 @@ public final class Trainer {
 
     /// A new run in `runDirectory` (created; refused if it already holds a run).
     public convenience init(config: GPTConfig, options: TrainingOptions, runDirectory: String) throws {
-        if FileSystem.exists(runDirectory + "/run.json") {
-            throw SieveError.usage("\(runDirectory) already holds a run: resume it with --resume, or choose another --out")
-        }
+        try Trainer.refuseExistingRun(runDirectory)
         try self.init(config: config, options: options, runDirectory: runDirectory, fresh: true)
         try FileSystem.createDirectory(runDirectory + "/checkpoints")
         try Checkpoint.writeJSON(RunFile(config: config, options: options), to: runDirectory + "/run.json")
         try FileSystem.writeFile(runDirectory + "/log.jsonl", [UInt8]())
+    }
+
+    /// Throws when `runDirectory` already holds a run (a new run must not overwrite it).
+    public static func refuseExistingRun(_ runDirectory: String) throws {
+        if FileSystem.exists(runDirectory + "/run.json") {
+            throw SieveError.usage("\(runDirectory) already holds a run: resume it with --resume, or choose another --out")
+        }
     }
 
     /// Continues the run in `runDirectory` from `checkpoint` (default: its latest), up to `steps`
@@ -87,7 +95,7 @@ public final class Trainer {
         trainer.optimizer.steps = state.optimizerSteps
         try trainer.loader.restore(state.loader)
         trainer.step = state.step
-        try RunLog.truncate(runDirectory + "/log.jsonl", after: state.step)
+        if try RunLog.truncate(runDirectory + "/log.jsonl", after: state.step) { trainer.validatedStep = state.step }
         return trainer
     }
 
@@ -110,9 +118,14 @@ public final class Trainer {
         optimizer = AdamW(layout: model.params.layout, options: options.adam)
         loader = try DataLoader(paths: options.train, B: options.batch, T: options.length, vocabSize: config.vocabSize,
                                 sampling: options.sampling, seed: options.seed &+ 1)
-        validation = options.validation.isEmpty ? nil
-            : try DataLoader(paths: options.validation, B: options.batch, T: options.length, vocabSize: config.vocabSize,
-                             sampling: .sequential, seed: 0)
+        do {
+            validation = options.validation.isEmpty ? nil
+                : try DataLoader(paths: options.validation, B: options.batch, T: options.length, vocabSize: config.vocabSize,
+                                 sampling: .sequential, seed: 0)
+        } catch SieveError.failed(let message) {
+            Log.warning("no validation: \(message)")
+            validation = nil
+        }
         schedule = LearningRateSchedule(maxLR: options.lr, minLR: options.lr * options.minLRFraction,
                                         warmup: options.warmup, steps: options.steps)
         inputs = [Int32](repeating: 0, count: options.batch * options.length)
@@ -192,7 +205,8 @@ public final class Trainer {
         let log = try RunLog(path: runDirectory + "/log.jsonl")
         var seconds = 0.0, timed = 0
         func validate() throws {
-            guard options.valEvery > 0, let loss = try validationLoss() else { return }
+            guard options.valEvery > 0, step != validatedStep, let loss = try validationLoss() else { return }
+            validatedStep = step
             log.append("{\"step\":\(step),\"val_loss\":\(loss)}")
             if progress { Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(step): validation loss \(format(loss, 4))\n") }
         }
@@ -204,7 +218,7 @@ public final class Trainer {
                 + "\"tokens_per_s\":\(format(r.tokensPerSecond, 1)),\"mfu\":\(format(r.mfu, 4))}")
             if progress {
                 let eta = Double(options.steps - step) * (timed > 0 ? seconds / Double(timed) : r.seconds)
-                Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(r.step)/\(options.steps) | loss \(format(r.loss, 4)) | lr \(format(r.lr * 1e4, 3))e-4"
+                Log.write("\(Log.isTerminal ? "\r\u{1B}[K" : "")step \(r.step)/\(options.steps) | loss \(format(r.loss, 4)) | lr \(String(format: "%.2e", r.lr))"
                     + " | \(Int(r.tokensPerSecond)) tok/s | \(Int(r.seconds * 1000)) ms/step | MFU \(format(r.mfu * 100, 1))% | ETA \(duration(eta))"
                     + (Log.isTerminal ? "" : "\n"))
             }
@@ -215,7 +229,8 @@ public final class Trainer {
         if progress { Log.write("\(Log.isTerminal ? "\n" : "")checkpoint: \(path)\n") }
     }
 
-    /// One-thread sgemm FLOP/s at 1024³ (best of three), measured once per process.
+    /// One-thread sgemm FLOP/s at 1024³ (best of three), measured once per process in the calling
+    /// thread's CPU time, so that other processes on the machine do not lower it.
     public static let sgemmPeakPerThread: Double = {
         let n = 1024, saved = BLAS.threads
         BLAS.threads = 1
@@ -224,9 +239,9 @@ public final class Trainer {
         var c = a
         var best = Double.infinity
         for _ in 0..<3 {
-            let start = Benchmark.now()
+            let start = Benchmark.threadCPUTime()
             BLAS.sgemm(m: n, n: n, k: n, a: a, b: a, c: &c)
-            best = min(best, Benchmark.now() - start)
+            best = min(best, Benchmark.threadCPUTime() - start)
         }
         return 2 * Double(n * n * n) / best
     }()
@@ -261,22 +276,31 @@ final class RunLog {
         text.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// Keeps only the lines of steps ≤ `step` (a resumed run logs the later ones again).
-    static func truncate(_ path: String, after step: Int) throws {
-        guard FileSystem.exists(path) else { return }
+    /// Keeps only the lines of steps ≤ `step` (a resumed run logs the later ones again); returns
+    /// whether step `step` has its validation line.
+    static func truncate(_ path: String, after step: Int) throws -> Bool {
+        guard FileSystem.exists(path) else { return false }
         let kept = try FileSystem.readText(path).split(separator: "\n").filter { line in
             guard let range = line.range(of: "\"step\":") else { return false }
             return Int(line[range.upperBound...].prefix { $0.isNumber }).map { $0 <= step } ?? false
         }
         try FileSystem.writeFile(path, Array(kept.map { $0 + "\n" }.joined().utf8))
+        return kept.contains { $0.hasPrefix("{\"step\":\(step),\"val_loss\"") }
     }
 }
 
-/// Wall-clock time for the trainer and the benchmarks.
+/// Clocks for the trainer and the benchmarks.
 public enum Benchmark {
-    public static func now() -> Double {
+    /// Wall-clock seconds.
+    public static func now() -> Double { clock(CLOCK_MONOTONIC) }
+    /// CPU seconds of the whole process (all threads).
+    public static func processCPUTime() -> Double { clock(CLOCK_PROCESS_CPUTIME_ID) }
+    /// CPU seconds of the calling thread.
+    public static func threadCPUTime() -> Double { clock(CLOCK_THREAD_CPUTIME_ID) }
+
+    private static func clock(_ id: clockid_t) -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
+        clock_gettime(id, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -76,18 +76,19 @@ import Testing
         expectGradient("bias", b, db) { f(x, w, $0) }
     }
 
-    @Test mutating func attention() {
-        let (B, T, C, NH) = (2, 4, 6, 2)
+    /// With causal blocks of 2 rows over T = 5 (uneven last block) and one block covering everything.
+    @Test(arguments: [2, 64]) mutating func attention(block: Int) {
+        let (B, T, C, NH) = (2, 5, 6, 2)
         let qkv = random(B * T * 3 * C), r = random(B * T * C)
         func f(_ qkv: [Double]) -> Double {
             var out = [Double](repeating: 0, count: B * T * C), att = [Double](repeating: 0, count: B * NH * T * T)
-            Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH)
+            Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH, block: block)
             return dot(out, r)
         }
         var out = [Double](repeating: 0, count: B * T * C), att = [Double](repeating: 0, count: B * NH * T * T)
-        Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH)
+        Attention.forward(out: &out, att: &att, qkv: qkv, B: B, T: T, C: C, NH: NH, block: block)
         var dqkv = [Double](repeating: 0, count: B * T * 3 * C), datt = att
-        Attention.backward(dqkv: &dqkv, datt: &datt, dout: r, qkv: qkv, att: att, B: B, T: T, C: C, NH: NH)
+        Attention.backward(dqkv: &dqkv, datt: &datt, dout: r, qkv: qkv, att: att, B: B, T: T, C: C, NH: NH, block: block)
         expectGradient("qkv", qkv, dqkv, f)
     }
 
@@ -108,12 +109,12 @@ import Testing
         let logits = random(N * V, scale: 3)
         let targets: [Int32] = [0, 6, 3, 3]
         func f(_ x: [Double]) -> Double {
-            var probs = x, losses = [Double](repeating: 0, count: N)
-            return CrossEntropy.forward(logits: &probs, losses: &losses, targets: targets, N: N, V: V)
+            var lse = [Double](repeating: 0, count: N), losses = lse
+            return CrossEntropy.forward(logits: x, lse: &lse, losses: &losses, targets: targets, N: N, V: V)
         }
-        var grad = logits, losses = [Double](repeating: 0, count: N)
-        _ = CrossEntropy.forward(logits: &grad, losses: &losses, targets: targets, N: N, V: V)
-        CrossEntropy.backward(probs: &grad, targets: targets, dloss: 1 / Double(N), N: N, V: V)
+        var grad = logits, lse = [Double](repeating: 0, count: N), losses = lse
+        _ = CrossEntropy.forward(logits: grad, lse: &lse, losses: &losses, targets: targets, N: N, V: V)
+        CrossEntropy.backward(logits: &grad, lse: lse, targets: targets, dloss: 1 / Double(N), N: N, V: V)
         expectGradient("logits", logits, grad, f)
     }
 
@@ -136,6 +137,31 @@ import Testing
             for i in p.indices { model.params.data[i] = p[i] }
             return model.forward(tokens: tokens, targets: targets, B: B, T: T)
         }
+    }
+
+    /// Gradient accumulation: backward on two micro-batches with lossScale ½ adds up to the mean of
+    /// their separate gradients.
+    @Test func accumulationAveragesMicroBatches() {
+        let config = GPTConfig(vocabSize: 11, contextLength: 4, layers: 1, heads: 2, channels: 4)
+        let model = GPT<Double>(config: config, batch: 1, length: 4)
+        model.initialize(seed: 4)
+        let batches: [([Int32], [Int32])] = [([1, 2, 3, 4], [2, 3, 4, 5]), ([9, 8, 7, 6], [8, 7, 6, 5])]
+        var separate: [[Double]] = []
+        for (x, y) in batches {
+            model.grads.zero()
+            model.forward(tokens: x, targets: y, B: 1, T: 4)
+            model.backward()
+            separate.append(Array(model.grads.buffer))
+        }
+        model.grads.zero()
+        for (x, y) in batches {
+            model.forward(tokens: x, targets: y, B: 1, T: 4)
+            model.backward(lossScale: 0.5)
+        }
+        let accumulated = Array(model.grads.buffer)
+        let worst = accumulated.indices.map { abs(accumulated[$0] - (separate[0][$0] + separate[1][$0]) / 2) }.max()!
+        #expect(worst < 1e-12)
+        #expect(separate[0] != separate[1])
     }
 
     @Test func fastExpIsAccurate() {
