@@ -85,7 +85,7 @@ public struct MediaWikiReader: DocumentReader, Sendable {
             skip("malformed_xml", "\(error) after \(pages) pages", at: name, stats: &stats)
             return
         }
-        if let truncated { skip("truncated_input", "\(truncated) after \(pages) pages", at: name, stats: &stats) }
+        if let truncated { skip(truncated.reason, "\(truncated) after \(pages) pages", at: name, stats: &stats) }
     }
 
     private func document(_ page: Page, site: String, base: String?, name: String, stats: inout StageStats) -> Document? {
