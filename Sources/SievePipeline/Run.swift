@@ -165,6 +165,7 @@ public struct Run: Sendable {
                 batch.append(doc)
                 if batch.count == Self.batchSize {
                     if LocalExecutor.parentIsGone { throw SieveError.failed("the sieve run that started this task has gone") }
+                    if let signal = Interruption.signal { throw SieveError.failed("stopped by \(Interruption.name(signal)) after a batch; the task is not complete") }
                     try chain.process(batch)
                     batch.removeAll(keepingCapacity: true)
                     progress?(Int64(Self.batchSize))
