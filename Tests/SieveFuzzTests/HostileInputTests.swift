@@ -137,6 +137,17 @@ struct HostileInputTests {
         #expect(usage.ru_maxrss < 900 << 10, "peak RSS \(usage.ru_maxrss) KiB: the line was held in memory")
     }
 
+    @Test func aLineWithAHundredThousandKeys() throws {
+        // Metadata lookups are linear: without the cap this line costs ~10^10 key comparisons.
+        let keys = (0..<100_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        let lines = "{\"text\":\"x\",\(keys)}\n{\"id\":\"ok\",\"text\":\"fine\"}\n"
+        let start = Fuzzer.now()
+        let (docs, stats) = try read { try JSONLReader().read(MemoryStream(Array(lines.utf8)), name: "keys.jsonl", stats: &$0, emit: $1) }
+        #expect(docs.map(\.id) == ["ok"])
+        #expect(stats["skipped_too_many_metadata_keys"] == 1)
+        #expect(Fuzzer.now() - start < 10)
+    }
+
     /// A ustar archive (POSIX.1-1988) with the given members, written by hand.
     private func tar(_ members: [(name: String, content: String)]) -> [UInt8] {
         var out: [UInt8] = []
