@@ -202,6 +202,12 @@ struct HostileInputTests {
     }
 
     /// Fuzzing findings, kept as regression tests.
+    @Test func fuzzFindingMediaWikiRevisionOutsideAPage() throws {
+        // mediawiki (seed 100): a <revision> with <timestamp> after </page> force-unwrapped a nil page.
+        let bytes = try FileSystem.readFile(fixture("hardening/mediawiki-revision-outside-page.xml"))
+        _ = try read { try MediaWikiReader().read(MemoryStream(bytes), name: "fuzzed.xml", stats: &$0, emit: $1) }
+    }
+
     @Test func fuzzFindings() {
         // pipeline (seed 1): `max_shard_bytes: 18446744073709551615MB` trapped converting a Double to Int64.
         #expect(parseByteSize("18446744073709551615MB") == nil)
