@@ -62,5 +62,6 @@ let package = Package(
 
         .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
         .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
+        .testTarget(name: "SieveFuzzTests", dependencies: ["SieveIO", "SieveText", "SievePipeline", "SieveTokenizer", "sieve"]),
     ]
 )

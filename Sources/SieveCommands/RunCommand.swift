@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: .hidden) var task: Int?
 
     func run() throws {
+        Interruption.install()
         // A run directory stands for its own copy of the pipeline file.
         let isRunDirectory = FileSystem.isDirectory(pipeline) && FileSystem.exists(pipeline + "/spec.yaml")
         let specPath = isRunDirectory ? pipeline + "/spec.yaml" : pipeline

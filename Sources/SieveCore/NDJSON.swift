@@ -11,6 +11,7 @@ public enum NDJSON {
         case notAnObject
         case missingText
         case wrongType(key: String)
+        case tooManyKeys(Int)
 
         /// The counter name in stats: `skipped_<reason>`.
         public var reason: String {
@@ -19,6 +20,7 @@ public enum NDJSON {
             case .notAnObject: "not_an_object"
             case .missingText: "missing_text"
             case .wrongType: "wrong_field_type"
+            case .tooManyKeys: "too_many_metadata_keys"
             }
         }
 
@@ -28,9 +30,14 @@ public enum NDJSON {
             case .notAnObject: "the line is not a JSON object"
             case .missingText: "no \"text\" string"
             case .wrongType(let key): "\"\(key)\" has the wrong type"
+            case .tooManyKeys(let n): "\(n) metadata keys, over the cap of \(NDJSON.maxMetadataKeys)"
             }
         }
     }
+
+    /// Most keys a document's metadata may have (top-level extras included): more is not a
+    /// document but an attack on per-key work downstream (docs/reliability.md).
+    public static let maxMetadataKeys = 4096
 
     /// Decodes one line. A document without `id` gets `defaultID`.
     public static func decode(_ line: UnsafeRawBufferPointer, defaultID: @autoclosure () -> String) throws(LineError) -> Document {
@@ -62,6 +69,7 @@ public enum NDJSON {
             }
         }
         guard let text else { throw .missingText }
+        if metadata.count + extras.count > maxMetadataKeys { throw .tooManyKeys(metadata.count + extras.count) }
         for extra in extras {
             metadata.append(key: metadata[extra.key] == nil ? extra.key : "top_" + extra.key, value: extra.value)
         }

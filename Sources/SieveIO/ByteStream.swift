@@ -10,11 +10,74 @@ public protocol ByteStream: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
-/// Input that ended in the middle of a compressed member or frame. What came before it was
-/// delivered; readers count the loss (`skipped_truncated_input`) and go on with the next input.
+/// Input that ended in the middle of a compressed member or frame, or whose decompression was
+/// stopped by a cap (`DecompressionLimits`). What came before it was delivered; readers count
+/// the loss (`skipped_<reason>`: `truncated_input`, `decompression_bomb`) and go on with the
+/// next input.
 public struct TruncatedInput: Error, CustomStringConvertible {
     public var format: String
-    public var description: String { "truncated \(format) input" }
+    /// The skip counter's reason.
+    public var reason = "truncated_input"
+    public var message: String?
+    public init(format: String) { self.format = format }
+    public init(format: String, reason: String, message: String) {
+        self.format = format
+        self.reason = reason
+        self.message = message
+    }
+    public var description: String { message ?? "truncated \(format) input" }
+}
+
+/// Caps on decompression (DESIGN §11): once a stream has produced `ratioFloorBytes`, it may
+/// not produce more than `maxRatio` bytes per compressed byte read. A 10 KB gzip or zstd
+/// "bomb" that would inflate to 10 GB is stopped after `ratioFloorBytes` of output and counted
+/// as `skipped_decompression_bomb`. Text compresses 3–10×; 200× with 64 MiB already produced
+/// is not text. Records, lines, pages and members have their own size caps in their readers.
+public struct DecompressionLimits: Sendable, Equatable {
+    public var maxRatio: Int64
+    public var ratioFloorBytes: Int64
+    public init(maxRatio: Int64 = 200, ratioFloorBytes: Int64 = 64 << 20) {
+        self.maxRatio = maxRatio
+        self.ratioFloorBytes = ratioFloorBytes
+    }
+}
+
+/// Counts the bytes read through it (the compressed side of a `RatioGuard`).
+final class CountingStream: ByteStream {
+    private let base: ByteStream
+    private(set) var count: Int64 = 0
+    init(_ base: ByteStream) { self.base = base }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        count += Int64(n)
+        return n
+    }
+}
+
+/// Enforces `DecompressionLimits` on a decompressor's output.
+final class RatioGuard: ByteStream {
+    private let base: ByteStream
+    private let compressed: CountingStream
+    private let limits: DecompressionLimits
+    private let format: String
+    private var produced: Int64 = 0
+
+    init(_ base: ByteStream, compressed: CountingStream, limits: DecompressionLimits, format: String) {
+        self.base = base
+        self.compressed = compressed
+        self.limits = limits
+        self.format = format
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        produced += Int64(n)
+        if produced > limits.ratioFloorBytes, produced / max(compressed.count, 1) > limits.maxRatio {
+            throw TruncatedInput(format: format, reason: "decompression_bomb", message:
+                "\(format) stream inflated \(compressed.count) bytes to over \(produced) (ratio over \(limits.maxRatio); a decompression bomb?), rest skipped")
+        }
+        return n
+    }
 }
 
 /// A file descriptor: a path opened read-only, or standard input.
@@ -109,15 +172,19 @@ extension Compression {
         return try FileStream(path: path)
     }
 
-    /// Wraps `stream` in the decompressor its first bytes call for.
-    public static func decompressing(_ stream: ByteStream, name: String) throws -> ByteStream {
-        let peek = PeekStream(stream)
-        switch detect(try peek.peek(6)) {
+    /// Wraps `stream` in the decompressor its first bytes call for, under `limits`.
+    public static func decompressing(_ stream: ByteStream, name: String, limits: DecompressionLimits = .init()) throws -> ByteStream {
+        let counted = CountingStream(stream)
+        let peek = PeekStream(counted)
+        let compression = detect(try peek.peek(6))
+        let decompressor: ByteStream
+        switch compression {
         case .none: return peek
-        case .gzip: return GzipStream(peek)
-        case .zstd: return ZstdStream(peek)
-        case .bzip2, .xz, .lz4: return try ArchiveFilterStream(peek, name: name)
+        case .gzip: decompressor = GzipStream(peek)
+        case .zstd: decompressor = ZstdStream(peek)
+        case .bzip2, .xz, .lz4: decompressor = try ArchiveFilterStream(peek, name: name)
         }
+        return RatioGuard(decompressor, compressed: counted, limits: limits, format: compression.rawValue)
     }
 }
 

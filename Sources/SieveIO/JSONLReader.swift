@@ -9,8 +9,15 @@ import SieveCore
 public struct JSONLReader: DocumentReader {
     /// Adds `source_file` and `source_line` to each document's metadata.
     public var provenance: Bool
+    /// Longer lines are skipped (`skipped_line_too_long`) without being held in memory.
+    public var maxLineBytes: Int
+    public var decompression: DecompressionLimits
 
-    public init(provenance: Bool = false) { self.provenance = provenance }
+    public init(provenance: Bool = false, maxLineBytes: Int = 64 << 20, decompression: DecompressionLimits = .init()) {
+        self.provenance = provenance
+        self.maxLineBytes = maxLineBytes
+        self.decompression = decompression
+    }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
         let file: ByteStream = try Compression.openRaw(path)
@@ -20,7 +27,7 @@ public struct JSONLReader: DocumentReader {
     /// Reads `stream` (decompressed by content); `path` names it in ids and warnings.
     public func read(_ stream: ByteStream, name path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        var lines = LineReader(try Compression.decompressing(stream, name: path))
+        var lines = LineReader(try Compression.decompressing(stream, name: path, limits: decompression), maxLineBytes: maxLineBytes)
         do {
             while let line = try lines.next() {
                 guard case .line(let bytes) = line else {
@@ -40,7 +47,7 @@ public struct JSONLReader: DocumentReader {
                 }
             }
         } catch let error as TruncatedInput {
-            skip("truncated_input", "\(error) after line \(lines.lineNumber)", at: path, stats: &stats)
+            skip(error.reason, "\(error) after line \(lines.lineNumber)", at: path, stats: &stats)
         }
     }
 }

@@ -61,9 +61,10 @@ public struct MediaWikiReader: DocumentReader, Sendable {
                     case "ns" where page != nil: page!.namespace = Int(xml.readString()) ?? 0
                     case "id" where page != nil && !inContributor:
                         if inRevision { page!.revision = xml.readString() } else { page!.id = xml.readString() }
-                    case "timestamp" where inRevision: page!.timestamp = xml.readString()
+                    // A <revision> outside any <page> (fuzzing found one) has no page to fill.
+                    case "timestamp" where inRevision && page != nil: page!.timestamp = xml.readString()
                     case "redirect" where page != nil: page!.redirect = true
-                    case "text" where inRevision: page!.text = xml.readString()
+                    case "text" where inRevision && page != nil: page!.text = xml.readString()
                     default: break
                     }
                 case .endElement:
@@ -85,7 +86,7 @@ public struct MediaWikiReader: DocumentReader, Sendable {
             skip("malformed_xml", "\(error) after \(pages) pages", at: name, stats: &stats)
             return
         }
-        if let truncated { skip("truncated_input", "\(truncated) after \(pages) pages", at: name, stats: &stats) }
+        if let truncated { skip(truncated.reason, "\(truncated) after \(pages) pages", at: name, stats: &stats) }
     }
 
     private func document(_ page: Page, site: String, base: String?, name: String, stats: inout StageStats) -> Document? {

@@ -18,7 +18,7 @@ final class RecordBuffer: ByteStream {
     private var base: Int64 = 0
     private(set) var atEnd = false
     /// Why the stream ended early (a truncated gzip member), if it did.
-    private(set) var truncation: String?
+    private(set) var truncation: TruncatedInput?
     /// Corrupt stretches skipped by the gzip layer, in order.
     private(set) var gaps: [GzipGap] = []
 
@@ -79,7 +79,7 @@ final class RecordBuffer: ByteStream {
         } catch let gap as GzipGap {
             gaps.append(gap)
         } catch let error as TruncatedInput {
-            truncation = error.description
+            truncation = error
             atEnd = true
         }
     }

@@ -77,7 +77,7 @@ public struct TarReader: DocumentReader, Sendable {
                 }
             }
         } catch let error as TruncatedInput {
-            skip("truncated_input", "\(error)", at: name, stats: &stats)
+            skip(error.reason, "\(error)", at: name, stats: &stats)
         }
     }
 }

@@ -42,9 +42,12 @@ public final class WebArchiveRecordReader {
         public var maxRecordBytes: Int
         /// Largest record header block.
         public var maxHeaderBytes: Int
-        public init(maxRecordBytes: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10) {
+        /// The decompression ratio cap over the whole input.
+        public var decompression: DecompressionLimits
+        public init(maxRecordBytes: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10, decompression: DecompressionLimits = .init()) {
             self.maxRecordBytes = maxRecordBytes
             self.maxHeaderBytes = maxHeaderBytes
+            self.decompression = decompression
         }
     }
 
@@ -59,16 +62,17 @@ public final class WebArchiveRecordReader {
 
     /// Reads `stream`, decompressing it by content; `name` names it in warnings.
     public init(_ stream: ByteStream, name: String, limits: Limits = Limits()) throws {
-        let peek = PeekStream(stream)
+        let counted = CountingStream(stream)
+        let peek = PeekStream(counted)
         let gzip: GzipMemberStream?
         let source: ByteStream
         if Compression.detect(try peek.peek(6)) == .gzip {
             // Members up to the record cap (at most 8 MiB) are decoded whole by libdeflate.
             gzip = GzipMemberStream(peek, largestMember: min(limits.maxRecordBytes + limits.maxHeaderBytes, 8 << 20))
-            source = gzip!
+            source = RatioGuard(gzip!, compressed: counted, limits: limits.decompression, format: "gzip")
         } else {
             gzip = nil
-            source = try Compression.decompressing(peek, name: name)
+            source = try Compression.decompressing(peek, name: name, limits: limits.decompression)
         }
         window = RecordBuffer(source, gzip: gzip)
         self.name = name
@@ -93,7 +97,7 @@ public final class WebArchiveRecordReader {
             }
             guard try window.ensure(1) else {
                 if let truncation = window.truncation, !truncationCounted {
-                    skip("truncated_input", "\(truncation)", at: place(window.position), stats: &stats)
+                    skip(truncation.reason, "\(truncation)", at: place(window.position), stats: &stats)
                 }
                 return nil
             }

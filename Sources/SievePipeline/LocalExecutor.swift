@@ -38,6 +38,9 @@ public struct LocalExecutor {
                 onTaskDone(done, total)
             }
             if !failures.isEmpty { return failures }
+            if let signal = Interruption.signal {
+                throw SieveError.failed("stopped by \(Interruption.name(signal)): \(run.completedTasks) of \(run.totalTasks) tasks complete; run the same command again to resume")
+            }
         }
         return []
     }
@@ -48,7 +51,15 @@ public struct LocalExecutor {
         var queue = run.pendingTasks(phase: phase)[...]
         var running: [pid_t: Int] = [:]
         var failures: [Failure] = []
+        var forwarded = false
         while !queue.isEmpty || !running.isEmpty {
+            if let signal = Interruption.signal {
+                // Stop: no new task; the running ones finish their batch and stop too.
+                queue = []
+                if !forwarded { for pid in running.keys { kill(pid, signal) } }
+                forwarded = true
+                if running.isEmpty { break }
+            }
             while running.count < workers, let task = queue.popFirst() {
                 let pid = try spawn(executable, arguments: [
                     "run", specPath, "--run-dir", run.directory, "--phase", run.phases[phase].name,
@@ -60,12 +71,13 @@ public struct LocalExecutor {
             let pid = waitpid(-1, &status, 0)
             if pid < 0 {
                 if errno == EINTR { continue }
+                if errno == ECHILD { break }
                 throw SieveError.failed("waitpid failed: \(String(cString: strerror(errno)))")
             }
             guard let task = running.removeValue(forKey: pid) else { continue }
             let exited = status & 0x7F == 0
             let code = exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-            if code != 0 || !run.isComplete(phase: phase, task: task) {
+            if Interruption.signal == nil, code != 0 || !run.isComplete(phase: phase, task: task) {
                 failures.append(Failure(phase: phase, task: task, status: code,
                                         lastLogLine: lastLine(of: run.logPath(phase: phase, task: task))))
             }

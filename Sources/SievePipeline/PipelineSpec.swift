@@ -38,7 +38,7 @@ public struct PipelineSpec: Sendable {
     /// `slurm:` in the file: options of the generated sbatch scripts.
     public var slurm = SlurmOptions()
 
-    static let topLevelKeys = ["version", "name", "input", "steps", "tasks", "slurm"]
+    static let topLevelKeys = ["version", "name", "input", "steps", "tasks", "slurm", "allow_outside_outputs"]
 
     public static func load(_ path: String) throws -> PipelineSpec {
         let bytes: [UInt8]
@@ -96,6 +96,13 @@ public struct PipelineSpec: Sendable {
         let baseURL = try inputParams.string("base_url")
         _ = try inputFormat.make(inputParams)
 
+        // Outputs stay inside the run directory unless the file says otherwise.
+        var allowOutside = false
+        if let node = top.first(where: { $0.0 == "allow_outside_outputs" })?.1 {
+            guard let value = node.bool else { throw location(node, file: file).error(key: "allow_outside_outputs", "expected true or false") }
+            allowOutside = value
+        }
+
         // steps: a list of single-key mappings {NAME: {params}}
         let stepsNode = try required("steps")
         guard case .sequence(let sequence) = stepsNode else {
@@ -112,7 +119,13 @@ public struct PipelineSpec: Sendable {
             let params = StepParams(step: stepName, location: location(paramsNode, file: file),
                                     entries: isNull ? [] : try entries(paramsNode, file: file, key: stepName))
             // Building once validates every parameter before any work starts.
-            _ = try definition.make(params, context: StepContext())
+            var context = StepContext()
+            context.requested = RequestedPaths()
+            _ = try definition.make(params, context: context)
+            if !allowOutside, let escape = context.requested!.paths.lazy.compactMap(RequestedPaths.escape).first {
+                throw location(paramsNode, file: file).error(key: stepName,
+                    "\(escape): outputs must stay inside the run directory (or set 'allow_outside_outputs: true')")
+            }
             steps.append(Step(name: stepName, params: params, definition: definition))
         }
         guard !steps.isEmpty else { throw location(stepsNode, file: file).error(key: "steps", "a pipeline needs at least one step") }

@@ -194,6 +194,7 @@ public struct Run: Sendable {
                 batch.append(doc)
                 if batch.count == Self.batchSize {
                     if LocalExecutor.parentIsGone { throw SieveError.failed("the sieve run that started this task has gone") }
+                    if let signal = Interruption.signal { throw SieveError.failed("stopped by \(Interruption.name(signal)) after a batch; the task is not complete") }
                     let before = [emitted] + chain.stats
                     for doc in batch { emitted.count(doc) }
                     let shardsBefore = writer?.shards.count ?? 0

@@ -194,8 +194,9 @@ public func parseByteSize(_ text: String) -> Int64? {
         ("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
     ]
     for (suffix, scale) in units where t.hasSuffix(suffix) {
+        // Int64(exactly:) is nil for NaN, infinities and sizes past Int64 (a fuzzed `1e400MB`).
         guard let x = Double(t.dropLast(suffix.count).trimmingWhitespace) else { return nil }
-        return Int64(x * Double(scale))
+        return Int64(exactly: (x * Double(scale)).rounded(.down))
     }
     return Int64(t)
 }

@@ -9,6 +9,8 @@ public struct StepContext: Sendable {
     /// Names the files a step writes for this unit of work: the input file's number in a run
     /// (`00003`), so outputs do not depend on how inputs were split into tasks.
     public var shardPrefix: String
+    /// Collects the output paths steps ask for, so `PipelineSpec` can check them before a run.
+    var requested: RequestedPaths?
 
     public init(outputRoot: String = ".", shardPrefix: String = "part") {
         self.outputRoot = outputRoot
@@ -16,7 +18,21 @@ public struct StepContext: Sendable {
     }
 
     public func outputPath(_ path: String) -> String {
-        path.hasPrefix("/") || outputRoot == "." ? path : outputRoot + "/" + path
+        requested?.paths.append(path)
+        return path.hasPrefix("/") || outputRoot == "." ? path : outputRoot + "/" + path
+    }
+}
+
+/// The output paths asked for while one step is built (single-threaded: `PipelineSpec.parse`).
+final class RequestedPaths: @unchecked Sendable {
+    var paths: [String] = []
+
+    /// Why `path` would write outside the run directory, or nil when it stays inside:
+    /// absolute paths and any `..` component are refused (docs/reliability.md).
+    static func escape(_ path: String) -> String? {
+        if path.hasPrefix("/") { return "'\(path)' is absolute" }
+        if path.split(separator: "/").contains("..") { return "'\(path)' leaves the run directory through '..'" }
+        return nil
     }
 }
 

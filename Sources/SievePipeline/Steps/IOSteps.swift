@@ -2,7 +2,12 @@ import SieveCore
 import SieveIO
 
 /// Keys every web archive format takes (see docs/readers.md).
-private let archiveKeys = ["records", "content_types", "max_record_bytes", "max_header_bytes", "digest"]
+private let archiveKeys = ["records", "content_types", "max_record_bytes", "max_header_bytes", "max_compression_ratio", "digest"]
+
+/// The decompression caps (`max_compression_ratio`; docs/reliability.md).
+private func decompressionLimits(_ params: inout StepParams) throws -> DecompressionLimits {
+    DecompressionLimits(maxRatio: Int64(try params.int("max_compression_ratio", default: 200, range: 1...Int.max)))
+}
 
 /// A web archive reader with `records` defaulting to `records`.
 private func archiveReader(_ params: inout StepParams, records: [String]) throws -> WARCReader {
@@ -14,14 +19,17 @@ private func archiveReader(_ params: inout StepParams, records: [String]) throws
         recordTypes: Set(types),
         contentTypes: try params.strings("content_types") ?? WARCReader.defaultContentTypes,
         limits: .init(maxRecordBytes: Int(try params.bytes("max_record_bytes", default: 64 << 20)),
-                      maxHeaderBytes: Int(try params.bytes("max_header_bytes", default: 64 << 10))),
+                      maxHeaderBytes: Int(try params.bytes("max_header_bytes", default: 64 << 10)),
+                      decompression: try decompressionLimits(&params)),
         digest: try params.bool("digest", default: false))
 }
 
 /// Input formats read by SieveIO.
 let ioInputs: [InputFormat] = [
-    InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance"]) { params in
-        JSONLReader(provenance: try params.bool("provenance", default: false))
+    InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance", "max_line_bytes", "max_compression_ratio"]) { params in
+        JSONLReader(provenance: try params.bool("provenance", default: false),
+                    maxLineBytes: Int(try params.bytes("max_line_bytes", default: 64 << 20)),
+                    decompression: try decompressionLimits(&params))
     },
     InputFormat(name: "warc", summary: "WARC 0.18/1.0/1.1 or ARC; response records as HTML documents", keys: archiveKeys) { params in
         try archiveReader(&params, records: ["response"])
