@@ -192,13 +192,6 @@ func format1(_ x: Double) -> String {
     return "\(tenths / 10).\(abs(tenths % 10))"
 }
 
-extension String {
-    func replacingOccurrences(_ a: Character, _ b: String) -> String {
-        var out = ""
-        for c in self { if c == a { out += b } else { out.append(c) } }
-        return out
-    }
-}
 
 /// `sieve stats RUN`: the merged counters of every step as an aligned table (steps in order,
 /// `total`, `forwarded` and `dropped` first, then the rest by name).
