@@ -97,19 +97,26 @@ public enum RunReport {
 
         // Wall time per phase, from the completion markers; throughput of the whole run.
         let phases = (stats["phases"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue }
-        if let start = mtime(run + "/plan.json"), !phases.isEmpty {
+        // A phase ends with its last marker; the run starts when plan.json is written (a later
+        // `sieve run` that found nothing to do rewrites it: then the first phase's time is unknown).
+        let markers = (try? FileSystem.list(run + "/completions")) ?? []
+        let ends = phases.enumerated().map { p, phase in
+            markers.filter { p == 0 ? $0.hasPrefix("task_") : $0.hasPrefix(phase + "_task_") }
+                .compactMap { mtime(run + "/completions/" + $0) }.max()
+        }
+        if let plan = mtime(run + "/plan.json"), let firstEnd = ends.first ?? nil {
+            let start = plan <= firstEnd ? plan : firstEnd
             var previous = start, rows: [(String, Double, String)] = []
-            for (p, phase) in phases.enumerated() {
-                let markers = (try? FileSystem.list(run + "/completions")) ?? []
-                let mine = markers.filter { p == 0 ? $0.hasPrefix("task_") : $0.hasPrefix(phase + "_task_") }
-                guard let end = mine.compactMap({ mtime(run + "/completions/" + $0) }).max() else { continue }
-                rows.append((phase, max(end - previous, 0), String(format1(max(end - previous, 0))) + " s"))
+            for (phase, end) in zip(phases, ends) {
+                guard let end else { continue }
+                let seconds = max(end - previous, 0)
+                rows.append((phase, seconds, plan <= firstEnd || end > firstEnd ? format1(seconds) + " s" : "unknown (resumed run)"))
                 previous = end
             }
             let wall = previous - start
             let read = steps.first
-            var text = "<p>Wall time \(format1(wall)) s"
-            if let read, wall > 0 {
+            var text = "<p>Wall time \(format1(wall)) s\(plan <= firstEnd ? "" : " after the first phase")"
+            if let read, wall > 0, plan <= firstEnd {
                 text += ": \(Int(Double(read["forwarded"]) / wall)) documents/s and "
                     + "\(format1(Double(read["forwarded_bytes"]) / 1e6 / wall)) MB/s read, over all phases and tasks"
             }
