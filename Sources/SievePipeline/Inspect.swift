@@ -50,13 +50,13 @@ public enum Inspector {
         return "\(dir): a GPT-2 checkpoint (sieve pretrain)\n"
             + "layers \(config.layers), heads \(config.heads), width \(config.channels), context \(config.contextLength), "
             + "vocabulary \(config.vocabSize) (≈ \(parameters / 1000) k parameters)\n"
-            + "tokenizer: \(config.tokenizer ?? "none recorded (byte-level)")\n"
+            + "tokenizer: \(config.tokenizer == "bytes" ? "byte-level" : config.tokenizer ?? "not recorded (see the shards' manifest.json)")\n"
             + "files: \(weights.joined(separator: ", "))\n"
             + "sample: sieve generate --checkpoint \(dir) --max-tokens 50\n"
     }
 
     static func tokenizer(_ path: String) throws -> String? {
-        guard path.hasSuffix(".json") || path.hasSuffix(".json.gz"),
+        guard path.hasSuffix(".json"), (FileSystem.size(path) ?? 0) < 1 << 30,
               let text = try? FileSystem.readText(path), text.contains("\"model\""),
               let tokenizer = try? Tokenizer.load(path) else { return nil }
         let sample = "Sieve turns raw web dumps into pretraining data."
