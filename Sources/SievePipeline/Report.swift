@@ -95,6 +95,8 @@ public enum RunReport {
             }
         }
 
+        if let ablation = ablationTable(run: run) { page.section("Curation judged by training (scripts/ablate)", ablation) }
+
         // Wall time per phase, from the completion markers; throughput of the whole run.
         let phases = (stats["phases"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue }
         // A phase ends with its last marker; the run starts when plan.json is written (a later
@@ -137,6 +139,31 @@ public enum RunReport {
             for (k, count) in sketch.bins { bins[min(19, k * 20 / sketch.resolution)] += count }
         }
         return bins.contains { $0 > 0 } ? (bins, cut) : nil
+    }
+
+    /// `RUN/ablation.json` of scripts/ablate: validation loss on the reference text per share
+    /// and seed, as bits per byte (loss / ln 2 × reference tokens / reference bytes).
+    static func ablationTable(run: String) -> String? {
+        guard let o = try? JSONParser.parse(try FileSystem.readText(run + "/ablation.json")).objectValue,
+              let runs = o["runs"]?.arrayValue, let bytes = o["reference_bytes"]?.doubleValue, bytes > 0,
+              let manifest = o["reference_manifest"]?.stringValue,
+              let tokens = (try? JSONParser.parse(try FileSystem.readText(run + "/ablation/" + manifest)))?.objectValue?["tokens"]?.doubleValue
+        else { return nil }
+        var means: [String: [Double]] = [:]
+        var rows = ""
+        for r in runs.compactMap(\.objectValue) {
+            guard let share = r["share"]?.stringValue, let loss = r["val_loss"]?.doubleValue else { continue }
+            let bpb = loss / log(2) * tokens / bytes
+            means[share, default: []].append(bpb)
+            rows += "<tr><td>\(escape(share))</td><td>\(r["seed"]?.intValue ?? 0)</td><td>\(Chart.format2(loss))</td><td>\(format3(bpb))</td></tr>"
+        }
+        guard let top = means["top"], let random = means["random"], !top.isEmpty, !random.isEmpty else { return nil }
+        let difference = top.reduce(0, +) / Double(top.count) - random.reduce(0, +) / Double(random.count)
+        return "<p>The same GPT, the same token budget (\(o["steps"]?.intValue ?? 0) steps), trained on the quality scorer's top "
+            + "\(Chart.format2((o["share"]?.doubleValue ?? 0) * 100))% and on a random share of equal size; evaluated on "
+            + "<code>\(escape(o["reference"]?.stringValue ?? "?"))</code>, which the scorer never saw. Mean difference, top − random: "
+            + "<b>\(format3(difference)) bits per byte</b> (negative: the top share is better).</p>"
+            + "<table><tr><th>share</th><th>seed</th><th>validation loss (nats/token)</th><th>bits per byte</th></tr>\(rows)</table>"
     }
 
     /// Files named `name` anywhere below `directory`, sorted.
@@ -191,6 +218,12 @@ func escape(_ text: String) -> String {
         }
     }
     return out
+}
+
+func format3(_ x: Double) -> String {
+    let thousandths = Int((abs(x) * 1000).rounded())
+    let fraction = String(thousandths % 1000)
+    return (x < 0 && thousandths > 0 ? "-" : "") + "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }
 
 func format1(_ x: Double) -> String {

@@ -23,7 +23,7 @@ struct HTMLPage {
         <style>
         body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222}
         h2{font-size:16px;margin-top:2em;border-bottom:1px solid #ddd}
-        svg{display:block;margin:.5em 0} svg text{font:11px sans-serif;fill:#333}
+        svg{display:block;margin:.5em 0} td,th{padding:2px 10px;text-align:left} svg text{font:11px sans-serif;fill:#333}
         </style></head>
         <body>
         \(body)<script>
