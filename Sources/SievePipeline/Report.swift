@@ -166,10 +166,11 @@ public enum RunReport {
             + "<table><tr><th>share</th><th>seed</th><th>validation loss (nats/token)</th><th>bits per byte</th></tr>\(rows)</table>"
     }
 
-    /// Files named `name` anywhere below `directory`, sorted.
+    /// Files named `name` anywhere below `directory`, sorted; not under `ablation/`, whose
+    /// models have their own section.
     static func files(under directory: String, named name: String) -> [String] {
         var found: [String] = []
-        for entry in ((try? FileSystem.list(directory)) ?? []).sorted() {
+        for entry in ((try? FileSystem.list(directory)) ?? []).sorted() where entry != "ablation" {
             let path = directory + "/" + entry
             if FileSystem.isDirectory(path) { found += files(under: path, named: name) } else if entry == name { found.append(path) }
         }
