@@ -131,7 +131,8 @@ public enum RunReport {
     static func qualityHistogram(run: String, spec: PipelineSpec) -> ([Int64], Double?)? {
         guard var params = spec.steps.first(where: { $0.name == "quality" })?.params,
               let directory = try? params.string("sketch") else { return nil }
-        let cut = (try? params.string("threshold")).flatMap { $0.flatMap(Double.init) }
+        let threshold: String? = (try? params.string("threshold")) ?? nil
+        let cut = threshold.flatMap { Double($0) }
         var bins = [Int64](repeating: 0, count: 20)
         let path = directory.hasPrefix("/") ? directory : run + "/" + directory
         for file in ((try? FileSystem.list(path)) ?? []) where file.hasSuffix(".json") {
