@@ -1,13 +1,15 @@
 import ArgumentParser
 import SieveCore
+import SievePipeline
 import SieveTokenizer
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Say what is in a file: for a token shard, its header, counts and first documents decoded.",
+        abstract: "Say what a file is and show a sample: dump, JSONL shard, token shard, checkpoint, tokenizer, scorer, run.",
         discussion: """
             Example: sieve inspect out/tokens/part_train_000000.bin --documents 3
+                     sieve inspect fixtures/web/pages.warc.gz      sieve inspect runs/web/pretrain/checkpoint_000060
             The tokenizer is found in manifest.json beside the shard, or given with --tokenizer.
             """)
 
@@ -18,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let kinds: [(String, (String) throws -> String?)] = [
             ("token shard", { try TokenShardReport.describe($0, tokenizer: tokenizer, documents: documents) }),
-        ]
+        ] + Inspector.kinds.map { kind in (kind.name, { try kind.describe($0, documents) }) }
         for (_, describe) in kinds {
             if let report = try describe(file) {
                 print(report, terminator: "")

@@ -12,7 +12,8 @@ public struct SieveCommand: ParsableCommand {
         subcommands: [RunCommand.self, ReadCommand.self, WriteCommand.self, FilterCommand.self, StepsCommand.self, BenchCommand.self,
                       TokenizerCommand.self, InspectCommand.self,
                       ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
-                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self, ScorerCommand.self]
+                      PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self, ScorerCommand.self,
+                      ReportCommand.self, StatsCommand.self]
     )
 
     public init() {}

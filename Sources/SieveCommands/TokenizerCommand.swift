@@ -9,5 +9,5 @@ struct TokenizerCommand: ParsableCommand {
             Example: sieve tokenizer train corpus/*.txt --vocab-size 8192 --output models/tokenizer.json
             Tokenize documents in a pipeline with the 'tokenize' step (see docs/tokenizer.md).
             """,
-        subcommands: [TokenizerTrainCommand.self, TokenizerEncodeCommand.self, TokenizerShuffleCommand.self])
+        subcommands: [TokenizerTrainCommand.self, TokenizerEncodeCommand.self, TokenizerShuffleCommand.self, TokenizerDecodeCommand.self])
 }

@@ -124,13 +124,13 @@ public struct Run: Sendable {
             for (index, path) in files(ofTask: task) {
                 // A file finished before the task was killed is not read again: its stats are kept.
                 let done = checkpointPath(phase: p, file: index, done: true)
-                if let saved = try? Checkpoint.load(done) {
+                if let saved = try? TaskCheckpoint.load(done) {
                     for k in stats.indices where k < saved.stats.count { stats[k].merge(saved.stats[k]) }
                     continue
                 }
                 var fileStats = stats.map { StageStats(name: $0.name) }
                 try runSegment(phase: p, file: index, path: path, from: from, steps: steps, into: into, stats: &fileStats, progress: progress)
-                try Checkpoint(input: 0, shards: 0, skip: 0, stats: fileStats).save(done)
+                try TaskCheckpoint(input: 0, shards: 0, skip: 0, stats: fileStats).save(done)
                 FileSystem.remove(checkpointPath(phase: p, file: index, done: false))
                 for k in stats.indices { stats[k].merge(fileStats[k]) }
             }
@@ -175,7 +175,7 @@ public struct Run: Sendable {
         let checkpoint = checkpointPath(phase: phase, file: file, done: false)
         var consumed = 0
         var toSkip = 0
-        if let writer, let saved = try? Checkpoint.load(checkpoint), saved.stats.count == stages.count + 1 {
+        if let writer, let saved = try? TaskCheckpoint.load(checkpoint), saved.stats.count == stages.count + 1 {
             toSkip = saved.input
             consumed = saved.input
             emitted = saved.stats[0]
@@ -202,7 +202,7 @@ public struct Run: Sendable {
                     try chain.process(batch)
                     if let writer, writer.shards.count > shardsBefore {
                         // A shard completed in this batch: a kill from now on costs at most what follows it.
-                        try Checkpoint(input: consumed, shards: writer.shards.count, skip: writer.inCompletedShards, stats: before)
+                        try TaskCheckpoint(input: consumed, shards: writer.shards.count, skip: writer.inCompletedShards, stats: before)
                             .save(checkpoint)
                     }
                     consumed += batch.count

@@ -6,7 +6,7 @@ import SieveCore
 /// made again, since a resumed task reads the file from its start, skipping those documents). A
 /// resumed task skips those documents and goes on, so a kill costs at most one shard of work and
 /// the outputs stay byte-identical. The same file with `.done.json` marks a finished input file.
-struct Checkpoint {
+struct TaskCheckpoint {
     var input: Int
     var shards: Int
     var skip: Int
@@ -20,11 +20,11 @@ struct Checkpoint {
         try FileSystem.writeFile(path, Array((JSONWriter.string(json) + "\n").utf8))
     }
 
-    static func load(_ path: String) throws -> Checkpoint {
+    static func load(_ path: String) throws -> TaskCheckpoint {
         let o = try JSONParser.parse(try FileSystem.readText(path)).objectValue ?? [:]
         guard let input = o["input"]?.intValue, let shards = o["shards"]?.intValue, let skip = o["skip"]?.intValue,
               let stats = o["stats"]?.arrayValue?.compactMap(StageStats.init(json:))
         else { throw SieveError.corrupt(path: path, offset: 0, message: "not a checkpoint") }
-        return Checkpoint(input: input, shards: shards, skip: skip, stats: stats)
+        return TaskCheckpoint(input: input, shards: shards, skip: skip, stats: stats)
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import SieveCore
+
+/// The web pipeline's curation part on the bundled WARC of real pages (fixtures/web), then
+/// `sieve stats` and `sieve report`, and the page opened in headless Chromium.
+@Suite(.serialized) struct ReportTests {
+    /// pipelines/web.yaml without the steps that need trained models (scorers, tokenizer) and
+    /// without `url` and `c4_badwords`, whose lists every task of every phase loads again (slow
+    /// in a debug build); fewer dedup partitions and bands for the same reason.
+    static let spec = """
+        version: 1
+        name: web-test
+        input: {format: warc, paths: ["fixtures/web/*.warc.gz"]}
+        steps:
+          - extract: {}
+          - normalize: {form: nfc}
+          - language: {keep: [en], min_score: 0.65}
+          - gopher_repetition: {}
+          - gopher_quality: {}
+          - c4_quality: {filter_no_terminal_punct: false}
+          - fineweb_quality: {}
+          - dedup_exact: {partitions: 2}
+          - dedup_minhash: {buckets: 4}
+          - write: {path: out/text, format: jsonl.zst}
+
+        """
+
+    func runPipeline() throws -> String {
+        let dir = try Fixtures.temporaryDirectory()
+        try FileSystem.writeFile(dir + "/web.yaml", Array(Self.spec.utf8))
+        let result = try Sieve.run(["run", dir + "/web.yaml", "--run-dir", dir + "/run", "--tasks", "1", "--workers", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return dir + "/run"
+    }
+
+    @Test func statsReportAndBrowser() throws {
+        let run = try runPipeline()
+        let stats = try Sieve.run(["stats", run])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let table = stats.stdout
+        #expect(table.contains("dropped_language") && table.contains("dropped_duplicate"))
+        let json = try JSONParser.parse(try Sieve.run(["stats", run, "--json"]).stdout).objectValue
+        let steps = json?["steps"]?.arrayValue?.compactMap(StageStats.init(json:)) ?? []
+        #expect(steps.map(\.name).first == "read" && steps.map(\.name).last == "write")
+        // Real work at the steps that matter: pages read, other languages dropped, duplicates removed.
+        let byName = Dictionary(steps.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect((byName["read"]?["forwarded"] ?? 0) >= 60)
+        #expect((byName["language"]?["dropped"] ?? 0) > 0 && (byName["language"]?["forwarded"] ?? 0) > 0)
+        #expect((byName["dedup_exact"]?["dropped"] ?? 0) > 0)
+        #expect((byName["write"]?["forwarded"] ?? 0) > 10)
+
+        let inspect = try Sieve.run(["inspect", run])
+        #expect(inspect.stdout.hasPrefix("\(run): a run directory") && inspect.stdout.contains("dedup_minhash"))
+
+        let report = try Sieve.run(["report", run])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try FileSystem.readText(run + "/report.html")
+        for heading in ["Documents kept after each step", "Drop reasons per step", "Languages", "Wall time per phase"] {
+            #expect(page.contains(heading), "missing section \(heading)")
+        }
+        #expect(!page.contains("src=") && !page.contains("<link"), "the page must not load anything")
+        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 4)
+
+        // In a real browser: every chart laid out its marks (the page's own check, read from the DOM).
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileSystem.exists) else {
+            print("chromium not installed: browser check skipped (scripts/test installs it)")
+            return
+        }
+        let dom = try Sieve.run([], shell: "'\(chromium)' --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 "
+                                 + "--dump-dom 'file://\(run)/report.html' 2>/dev/null")
+        let charts = attribute("data-charts", in: dom.stdout), rendered = attribute("data-rendered", in: dom.stdout)
+        #expect((charts ?? 0) >= 4, "\(dom.stdout.prefix(300))")
+        #expect(rendered == charts)
+    }
+
+    @Test func missingRunSaysWhatToDo() throws {
+        let result = try Sieve.run(["report", "/tmp/sieve-tests/no-such-run"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("stats.json does not exist"))
+    }
+
+    func attribute(_ name: String, in html: String) -> Int? {
+        guard let range = html.range(of: name + "=\"") else { return nil }
+        return Int(html[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+/// `sieve inspect` on the kinds a test can make cheaply; scorers and checkpoints are shown by
+/// scripts/demo's outputs.
+@Suite struct InspectTests {
+    @Test func dumpShowsRecordsWithTheirURLs() throws {
+        let result = try Sieve.run(["inspect", Fixtures.path("web/pages.warc.gz"), "--documents", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("documents, read as warc (first 2 shown"))
+        #expect(result.stdout.components(separatedBy: "\n— ").count == 3)
+        #expect(result.stdout.contains("https://"))
+    }
+
+    @Test func unknownFileNamesTheKnownKinds() throws {
+        let result = try Sieve.run(["inspect", Fixtures.path("README.md")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("known: token shard, run directory, scorer, checkpoint, tokenizer"))
+    }
+}
