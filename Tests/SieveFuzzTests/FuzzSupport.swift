@@ -23,11 +23,11 @@ func fixture(_ path: String) -> String { repositoryRoot + "/fixtures/" + path }
 /// ends the test process (the input is then in `SIEVE_FUZZ_SAVE`, see below) and a slow input
 /// fails the test.
 ///
-/// Environment: `SIEVE_FUZZ_ITERATIONS` (per target; default 600, CI), `SIEVE_FUZZ_SEED`
+/// Environment: `SIEVE_FUZZ_ITERATIONS` (per target; default 2000, CI), `SIEVE_FUZZ_SEED`
 /// (default 1; a failure is reproduced by the same seed), `SIEVE_FUZZ_SAVE` (a directory: each
 /// input is written there as `TARGET.current` before it runs, so a crash leaves it behind).
 struct Fuzzer {
-    static let iterations = Int(env("SIEVE_FUZZ_ITERATIONS") ?? "") ?? 600
+    static let iterations = Int(env("SIEVE_FUZZ_ITERATIONS") ?? "") ?? 2000
     static let seed = UInt64(env("SIEVE_FUZZ_SEED") ?? "") ?? 1
     /// An input slower than this (debug build) fails the target: a hang, not bad luck.
     static let maxSecondsPerInput = Double(env("SIEVE_FUZZ_MAX_SECONDS") ?? "") ?? 20
