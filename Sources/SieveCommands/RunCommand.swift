@@ -75,9 +75,10 @@ struct RunCommand: ParsableCommand {
             Log.info("nothing to do: all \(run.totalTasks) tasks of \(run.directory) are complete")
         } else {
             if pending < run.totalTasks { Log.info("resuming: \(run.completedTasks) of \(run.totalTasks) tasks already complete") }
+            let progress = RunProgress(run: run)
             let failures = try LocalExecutor(run: run, workers: workers).execute(specPath: run.specPath) { done, total in
-                if Log.isTerminal { Log.write("\rsieve: \(done)/\(total) tasks done") }
-                if Log.isTerminal, done == total { Log.write("\n") }
+                guard Log.isTerminal else { return }
+                Log.write("\rsieve: " + progress.line(run: run, done: done, total: total) + "\u{1B}[K" + (done == total ? "\n" : ""))
             }
             if !failures.isEmpty {
                 for f in failures {
@@ -85,18 +86,21 @@ struct RunCommand: ParsableCommand {
                 }
                 throw SieveError.failed("\(failures.count) tasks of phase \(run.phases[failures[0].phase].name) failed; fix the cause and run the same command again to resume")
             }
+            try finish(run, progress: progress)
+            return
         }
         try finish(run)
     }
 
     /// Merges the stats and says where the outputs are.
-    private func finish(_ run: Run) throws {
+    private func finish(_ run: Run, progress: RunProgress? = nil) throws {
         let spec = run.spec
         guard run.completedTasks == run.totalTasks else {
             throw SieveError.failed("\(run.directory): \(run.totalTasks - run.completedTasks) tasks are not complete (see sieve status \(run.directory))")
         }
         let stats = try run.mergeStats()
         for s in stats { Log.info(summary(s)) }
+        if let progress { Log.info(progress.summary(stats: stats)) }
         for step in spec.steps {
             var params = step.params
             if let path = try? params.string("path") {

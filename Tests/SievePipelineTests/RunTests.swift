@@ -25,6 +25,7 @@ import SieveIO
         let first = try Sieve.run(["run", spec, "--run-dir", run, "--tasks", "2", "--workers", "2"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("write: \(run)/out"))
+        #expect(first.stderr.contains("727 documents read (3.1 MB), 727 passed the last step, write"))
         let outputs = try digests(run + "/out")
         #expect(outputs.count >= 4)
         let stats = try JSONParser.parse(try FileSystem.readText(run + "/stats.json"))
