@@ -58,7 +58,9 @@ public struct C4QualityFilter: DocumentFilter {
             if filterJavascript, javascript { continue }
             if filterCurlyBracket, line.utf8.contains(0x7B) { return .drop(reason: "curly_bracket") }
             if filterPolicy, policy { continue }
-            if minSentences != -1 { sentences += TextSplitting.sentenceCount(splitter.words(String(line))) }
+            if minSentences != -1, sentences < minSentences {  // once enough, more cannot change the verdict
+                sentences += TextSplitting.sentenceCount(splitter.words(String(line)))
+            }
             kept.append(line)
         }
         if sentences < minSentences { return .drop(reason: "too_few_sentences") }

@@ -88,14 +88,17 @@ struct NGramWords {
         for array in [\NGramWords.plain, \.spaced, \.power, \.inverse] { self[keyPath: array].reserveCapacity(words.count + 1) }
         length.reserveCapacity(words.count + 1)
         var (p, s, q, qi, n) = (UInt64(0), UInt64(0), UInt64(1), UInt64(1), 0)
-        for w in words {
-            for b in w.utf8 {
+        func add<C: Collection<UInt8>>(_ bytes: C) {
+            for b in bytes {
                 p = p &* Self.base &+ UInt64(b)
                 s = s &* Self.base &+ UInt64(b)
                 q = q &* Self.base
                 qi = qi &* Self.inverseBase
                 if b & 0xC0 != 0x80 { n += 1 }
             }
+        }
+        for w in words {
+            if w.utf8.withContiguousStorageIfAvailable(add) == nil { add(w.utf8) }
             s = s &* Self.base &+ 0x20
             plain.append(p)
             spaced.append(s)

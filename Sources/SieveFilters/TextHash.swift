@@ -9,6 +9,7 @@ public enum TextHash {
     /// FNV-1a of the bytes, finalized (so that nearby inputs spread over all bits).
     @inline(__always)
     public static func of(_ s: Substring) -> UInt64 {
+        if let h = s.utf8.withContiguousStorageIfAvailable({ of(bytes: UnsafeRawBufferPointer($0)) }) { return h }
         var h = seed
         for b in s.utf8 { h = (h ^ UInt64(b)) &* prime }
         return mix(h)
@@ -46,27 +47,40 @@ public enum TextHash {
 /// `Set`/`Dictionary` (which rehash every key with SipHash) on the n-gram hot path. Not
 /// thread-safe: each filter instance owns one.
 final class HashCounter {
-    private var keys: [UInt64] = []
-    private var counts: [Int32] = []
-    private var firsts: [Int32] = []
-    private var stamps: [UInt32] = []
+    private var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var counts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var firsts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var stamps = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    private var size = 0
     private var generation: UInt32 = 0
     private var mask = 0
 
+    deinit { release() }
+
+    private func release() {
+        keys.deallocate()
+        counts.deallocate()
+        firsts.deallocate()
+        stamps.deallocate()
+    }
+
     /// Empties the table, sized for `capacity` keys.
     func reset(capacity: Int) {
-        let size = max(16, (capacity * 2).nextPowerOfTwo)
-        if size > keys.count {
-            keys = [UInt64](repeating: 0, count: size)
-            counts = [Int32](repeating: 0, count: size)
-            firsts = [Int32](repeating: 0, count: size)
-            stamps = [UInt32](repeating: 0, count: size)
+        let wanted = max(16, (capacity * 2).nextPowerOfTwo)
+        if wanted > size {
+            release()
+            size = wanted
+            keys = .allocate(capacity: size)
+            counts = .allocate(capacity: size)
+            firsts = .allocate(capacity: size)
+            stamps = .allocate(capacity: size)
+            stamps.initialize(repeating: 0, count: size)
             generation = 0
         }
-        mask = keys.count - 1
+        mask = size - 1
         generation &+= 1
         if generation == 0 {
-            for k in stamps.indices { stamps[k] = 0 }
+            stamps.update(repeating: 0, count: size)
             generation = 1
         }
     }

@@ -479,6 +479,9 @@ public final class WordSplitter {
     /// splits it off: `'s` after any word, the others after the words of its exceptions
     /// (`do` `n't`, `we` `'re`; not `warn't` or `John'll`).
     private static func cliticLength(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        // Every clitic has an apostrophe (' or the last byte of ’) among the last five bytes.
+        guard (max(start, end - 5)..<end).contains(where: { b[$0] == 0x27 || b[$0] == 0x99 }) ||
+              (end - start == 6 && b[end - 1] | 0x20 == 0x74) else { return nil }
         for (clitic, bases) in clitics where end - start > clitic.count {
             var matches = true
             for (k, c) in clitic.enumerated() where b[end - clitic.count + k] | (c >= 0x61 && c <= 0x7A ? 0x20 : 0) != c {
