@@ -53,6 +53,15 @@ enum Boilerplate {
                 "datenschutz", "utilis", "accepte", "acept", "utiliz", "accett", "zgod", "akcept"].contains { lower.contains($0) }
     }
 
+    /// Whether a short line is a run of fields separated by bars or bullets ("Friday | 14 June 2019 |
+    /// by Sina | 0 comments", "Home · About · Contact"): page metadata or a menu, not prose.
+    static func isMetadataLine(_ line: String) -> Bool {
+        guard line.utf8.count < 200 else { return false }
+        var separators = 0
+        for c in line.unicodeScalars where c == "|" || c == "·" || c == "•" { separators += 1 }
+        return separators >= 2
+    }
+
     /// Whether a whole line (lowercased) is a furniture phrase.
     static func isFurniture(_ line: String) -> Bool {
         guard line.count < 60 else { return false }

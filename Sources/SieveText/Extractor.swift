@@ -469,7 +469,7 @@ struct TextBuilder {
     }
 
     func isFurniture(_ line: String) -> Bool {
-        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line)
+        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line) || Boilerplate.isMetadataLine(line)
     }
 
     mutating func finish() -> String {
