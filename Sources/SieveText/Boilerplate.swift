@@ -53,6 +53,25 @@ enum Boilerplate {
                 "datenschutz", "utilis", "accepte", "acept", "utiliz", "accett", "zgod", "akcept"].contains { lower.contains($0) }
     }
 
+    /// Whether a short line is a run of fields separated by bars or bullets ("Friday | 14 June 2019 |
+    /// by Sina | 0 comments", "Home · About · Contact"): page metadata or a menu, not prose.
+    static func isMetadataLine(_ line: String) -> Bool {
+        guard line.utf8.count < 200 else { return false }
+        if line.utf8.count < 60, isDateline(line) { return true }
+        var separators = 0
+        for c in line.unicodeScalars where c == "|" || c == "·" || c == "•" { separators += 1 }
+        return separators >= 2
+    }
+
+    /// A line that is mostly a date and time ("23.06.2016 um 16:14 Uhr", "March 29, 2019").
+    static func isDateline(_ line: String) -> Bool {
+        var digits = 0, letters = 0
+        for c in line.unicodeScalars {
+            if c.properties.numericType != nil { digits += 1 } else if c.properties.isAlphabetic { letters += 1 }
+        }
+        return digits >= 4 && digits * 2 >= letters
+    }
+
     /// Whether a whole line (lowercased) is a furniture phrase.
     static func isFurniture(_ line: String) -> Bool {
         guard line.count < 60 else { return false }

@@ -18,11 +18,11 @@ import SieveCore
 ///      score at least `max(10, 20% of the best)` or hold a long, link-poor paragraph.
 ///    - `recall`: the whole cleaned body.
 /// 3. **Emit** one block per line; drop lines that are mostly link text (Kohlschütter et al.
-///    2010: link density above 0.5; 0.3 for `precision`, 0.8 for `recall`), cookie notices and
-///    furniture phrases ("Share", "Related articles", "Foto:", …), and, except for `recall`,
-///    short last lines that end no sentence (bylines, credits, tags).
-/// On trafilatura's evaluation pages (`docs/benchmarks.md`) `balanced` finds 92.3% of
-/// the snippets that must appear and keeps out 89.4% of those that must not.
+///    2010: link density above 0.5; 0.3 for `precision`, 0.8 for `recall`), cookie notices,
+///    furniture phrases ("Share", "Related articles", "Foto:", …), datelines, bar-separated metadata lines
+///    and, except for `recall`, short last lines that end no sentence (bylines, credits, tags).
+/// On trafilatura's evaluation pages (`docs/benchmarks.md`) `balanced` finds 92.2% of
+/// the snippets that must appear and keeps out 89.7% of those that must not.
 public struct Extractor: Sendable {
     public struct Options: Sendable {
         public enum Focus: String, Sendable, CaseIterable { case balanced, precision, recall }
@@ -469,7 +469,7 @@ struct TextBuilder {
     }
 
     func isFurniture(_ line: String) -> Bool {
-        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line)
+        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line) || Boilerplate.isMetadataLine(line)
     }
 
     mutating func finish() -> String {

@@ -79,6 +79,23 @@ import Testing
         #expect(text.contains("let greeting = \"hello, world\" // the first line of the program\nprint(greeting) // printed twice"))
     }
 
+    @Test func scriptsStylesAndCommentsNeverLeak() throws {
+        let html = """
+            <html><head><STYLE type="text/css">p::after { content: "styled away" }</STYLE></head><body><article>
+            <p>The first paragraph of the story is long enough to be the content of this little page.</p>
+            <script>var s = "</div><p>fake paragraph from a script</p>";</script>
+            <!-- <p>a paragraph in a comment</p> <script> -->
+            <SCRIPT src="x.js"></SCRIPT>
+            <p>The second paragraph follows the scripts and is also long enough to be kept in full.</p>
+            </article></body></html>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text == """
+            The first paragraph of the story is long enough to be the content of this little page.
+            The second paragraph follows the scripts and is also long enough to be kept in full.
+            """)
+    }
+
     @Test func emptyInputIsNotADocument() {
         #expect(Extractor().extract("") == nil)
     }
