@@ -37,7 +37,8 @@ struct RunCommand: ParsableCommand {
         // A run directory stands for its own copy of the pipeline file.
         let isRunDirectory = FileSystem.isDirectory(pipeline) && FileSystem.exists(pipeline + "/spec.yaml")
         let specPath = isRunDirectory ? pipeline + "/spec.yaml" : pipeline
-        let spec = try PipelineSpec.load(specPath)
+        // A task of a run: the parent checked the file before starting it.
+        let spec = try PipelineSpec.load(specPath, validate: task == nil)
         guard tasks.map({ $0 >= 1 }) ?? true else { throw SieveError.usage("--tasks must be at least 1") }
         guard workers >= 1 else { throw SieveError.usage("--workers must be at least 1") }
         guard ["local", "slurm"].contains(executor) else { throw SieveError.usage("--executor: '\(executor)' is not one of local, slurm") }

@@ -40,13 +40,15 @@ public struct PipelineSpec: Sendable {
 
     static let topLevelKeys = ["version", "name", "input", "steps", "tasks", "slurm", "allow_outside_outputs"]
 
-    public static func load(_ path: String) throws -> PipelineSpec {
+    /// Reads and checks a pipeline file. `validate: false` skips building each step once (a task
+    /// process of a run whose file its parent already checked: building loads lists and models).
+    public static func load(_ path: String, validate: Bool = true) throws -> PipelineSpec {
         let bytes: [UInt8]
         do { bytes = try FileSystem.readFile(path) } catch { throw SieveError.io(path: path, message: "cannot read the pipeline file") }
-        return try parse(String(decoding: bytes, as: UTF8.self), file: path)
+        return try parse(String(decoding: bytes, as: UTF8.self), file: path, validate: validate)
     }
 
-    public static func parse(_ text: String, file: String) throws -> PipelineSpec {
+    public static func parse(_ text: String, file: String, validate: Bool = true) throws -> PipelineSpec {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -119,6 +121,10 @@ public struct PipelineSpec: Sendable {
             let params = StepParams(step: stepName, location: location(paramsNode, file: file),
                                     entries: isNull ? [] : try entries(paramsNode, file: file, key: stepName))
             // Building once validates every parameter before any work starts.
+            guard validate else {
+                steps.append(Step(name: stepName, params: params, definition: definition))
+                continue
+            }
             var context = StepContext()
             context.requested = RequestedPaths()
             _ = try definition.make(params, context: context)

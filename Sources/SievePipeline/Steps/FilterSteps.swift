@@ -56,7 +56,8 @@ let filterSteps: [StepDefinition] = [
     },
     .filter(name: "c4_badwords", summary: "C4 bad-words rule (LDNOOBW lists, 28 languages)",
             keys: ["lists", "keep_fraction", "seed", "default_language"]) { p, _ in
-        var f = try C4BadWordsFilter(directory: try p.string("lists", default: "filters/badwords"))
+        let lists = try p.string("lists", default: "filters/badwords")
+        var f = try LoadedResources.shared(lists) { try C4BadWordsFilter(directory: lists) }
         f.keepFraction = try p.double("keep_fraction", default: 0, range: 0...1)
         f.seed = UInt64(try p.int("seed", default: 0, range: 0...Int.max))
         f.defaultLanguage = try p.string("default_language", default: "en")
@@ -80,7 +81,7 @@ let filterSteps: [StepDefinition] = [
         let directory = try p.string("lists", default: "filters/url")
         var lists = URLFilter.Lists()
         if try p.bool("use_integrated_lists", default: true) {
-            lists = try URLFilter.Lists(directory: directory)
+            lists = try LoadedResources.shared(directory) { try URLFilter.Lists(directory: directory) }
         }
         if let extra = try p.strings("extra_domains") { lists.domains.formUnion(HashedLineSet(extra)) }
         if let extra = try p.strings("extra_urls") { lists.urls.formUnion(HashedLineSet(extra)) }

@@ -35,7 +35,7 @@ let scorerSteps: [StepDefinition] = [
 private func loadModel(_ params: inout StepParams) throws -> ScorerModel {
     let path = try params.requiredString("model")
     do {
-        return try ScorerModel.load(path)
+        return try LoadedResources.shared(path) { try ScorerModel.load(path) }
     } catch {
         throw params.location.error(key: "model", "\(error) (train one with 'sieve scorer train')")
     }

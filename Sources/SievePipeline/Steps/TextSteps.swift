@@ -56,7 +56,7 @@ enum LanguageModels {
     /// Loads `path` (any compression); a relative path not found here is looked for beside the
     /// executable and up to four folders above it (so `.build/release/sieve` finds the repository's `models/`).
     static func load(_ path: String) throws -> LanguageModel {
-        try LanguageModel(tsv: try Compression.open(resolve(path)).readAll())
+        try LoadedResources.shared(resolve(path)) { try LanguageModel(tsv: try Compression.open(resolve(path)).readAll()) }
     }
 
     static func resolve(_ path: String) -> String {
