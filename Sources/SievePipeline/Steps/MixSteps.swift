@@ -41,13 +41,16 @@ private func mixStage(_ p: inout StepParams, _ context: StepContext) throws -> M
             var s = StepParams(step: "mix source '\(name)'", location: value.location,
                                entries: { if case .map(let e, _) = value { e } else { [] } }())
             guard case .map = value else { throw value.location.error(key: name, "expected {match: GLOBS, weight: W} or {match: GLOBS, budget: N}") }
-            let kind = try s.string("budget") != nil ? "budgets" : "weights"
+            let match = try s.strings("match") ?? [name]
+            let (weight, budget) = (try s.string("weight"), try s.string("budget"))
+            try s.finish(known: ["match", "weight", "budget"])
+            let kind = budget != nil ? "budgets" : "weights"
             if let amounts, amounts != kind { throw value.location.error(key: name, "every source needs a \(amounts == "budgets" ? "budget" : "weight")") }
             amounts = kind
-            let amount = try s.string(kind == "budgets" ? "budget" : "weight").flatMap(MixPlan.amount)
-            guard let amount else { throw value.location.error(key: name, "needs a weight (a fraction) or a budget (an amount)") }
-            plan.sources.append(.init(name: name, match: try s.strings("match") ?? [name], amount: amount))
-            try s.finish(known: ["match", "weight", "budget"])
+            guard let amount = (budget ?? weight).flatMap(MixPlan.amount) else {
+                throw value.location.error(key: name, "needs a weight (a fraction) or a budget (an amount)")
+            }
+            plan.sources.append(.init(name: name, match: match, amount: amount))
         }
     } else {
         for item in try p.strings("sources") ?? [] {
