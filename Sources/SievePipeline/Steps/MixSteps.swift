@@ -44,6 +44,7 @@ private func mixStage(_ p: inout StepParams, _ context: StepContext) throws -> M
             let match = try s.strings("match") ?? [name]
             let (weight, budget) = (try s.string("weight"), try s.string("budget"))
             try s.finish(known: ["match", "weight", "budget"])
+            if weight != nil, budget != nil { throw value.location.error(key: name, "a weight or a budget, not both") }
             let kind = budget != nil ? "budgets" : "weights"
             if let amounts, amounts != kind { throw value.location.error(key: name, "every source needs a \(amounts == "budgets" ? "budget" : "weight")") }
             amounts = kind
