@@ -120,6 +120,21 @@ import SievePipeline
         #expect(try FileSystem.readText(dir + "/stats.json").contains("\"skipped_bad_attributes\":1"))
     }
 
+    @Test func annotateKeysAreChecked() throws {
+        let here = SourceLocation(file: "test")
+        func make(_ entries: [(String, String)]) throws {
+            _ = try Registry.steps["gopher_quality"]!.make(
+                StepParams(step: "gopher_quality", location: here, entries: entries.map { ($0.0, .scalar($0.1, here)) }), context: StepContext())
+        }
+        try make([("mode", "annotate"), ("attribute", "gq")])
+        #expect(throws: SieveError.self) { try make([("mode", "annotate"), ("rejected", "out/rejected")]) }
+        #expect(throws: SieveError.self) { try make([("attribute", "gq")]) }
+        #expect(throws: SieveError.self) { try make([("mode", "tag")]) }
+        #expect(throws: SieveError.self) {
+            _ = try Registry.steps["apply"]!.make(StepParams(step: "apply", location: here, entries: [("where", .scalar("q => 1", here))]), context: StepContext())
+        }
+    }
+
     @Test func conditions() throws {
         let attributes: JSONObject = ["q": 0.42, "lang": "en", "ok": true, "spans": [[0, 120, 0.9]], "n": 3]
         func holds(_ text: String) throws -> Bool { try AttributeCondition(text).holds(in: attributes) }
