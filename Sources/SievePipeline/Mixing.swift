@@ -362,8 +362,9 @@ struct MixCollector: Stage {
 
 /// The filter side of `mix`: each document `copies` times, with `metadata.mix_source`. Counts
 /// `total`, `forwarded`, `dropped_sampled_out`, and per source `mixed_<name>` (documents written)
-/// and `repeated_<name>` (copies beyond the first).
-struct MixSampler: Stage {
+/// and `repeated_<name>` (copies beyond the first). Each decision depends on the document alone,
+/// so a run resumes inside an input file (an `IndependentStage`).
+struct MixSampler: IndependentStage {
     let plan: MixPlan
     let rates: [MixRate]
 
