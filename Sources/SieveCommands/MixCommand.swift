@@ -8,12 +8,9 @@ struct MixCommand: ParsableCommand {
         commandName: "mix",
         abstract: "Combine text shards of several sources by weights or budgets into new shards plus mixture.json.",
         discussion: """
-            Example: sieve mix out/mixed --source 'web=0.6@out/web' --source 'books=0.3@out/books/*.jsonl.zst' \\
-                       --source 'wiki=0.1@out/wiki' --unit bytes --total 2GB --seed 1
-            A source is NAME=AMOUNT@PATHS (files, globs or folders, several separated by '|'). Amounts are
-            weights (fractions of the output, summing to 1) or, with --budgets, amounts in --unit per source.
-            A source short of its share is repeated (at most --max-repeat times); one with more is sampled,
-            by a hash of --seed and each document's id. See docs/mixing.md; 'mix' is also a pipeline step.
+            Example: sieve mix out/mixed --source 'web=0.6@out/web' --source 'books=0.3@out/books/*.jsonl.zst' --source 'wiki=0.1@out/wiki' --unit bytes --total 2GB --seed 1
+
+            A source is NAME=AMOUNT@PATHS (files, globs or folders, several separated by '|'). Amounts are weights (fractions of the output, summing to 1) or, with --budgets, amounts in --unit per source. A source short of its share is repeated (at most --max-repeat times); one with more is sampled, by a hash of --seed and each document's id. See docs/mixing.md; 'mix' is also a pipeline step.
             """)
 
     @Argument(help: "Output directory (shards and mixture.json).") var output: String

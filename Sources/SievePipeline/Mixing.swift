@@ -7,13 +7,14 @@ import SieveIO
 import SieveTokenizer
 
 /// How several sources are combined into one corpus (docs/mixing.md): by weights (fractions of
-/// the output, as in dolma's mixer and the Llama/OLMo mixture tables) or by budgets (an amount per
-/// source), counted in documents, bytes of text or tokens.
+/// the output, as in the mixture tables of The Pile, Gao et al. 2020, Table 1, with its
+/// per-source epochs, and of Llama and OLMo) or by budgets (an amount per source), counted in
+/// documents, bytes of text or tokens.
 ///
 /// Each source gets a rate `r = target / available` = `n + f`: every document of that source is
 /// written `n` times, and once more when its draw `u < t`, where `u ∈ [0, 1)` is a hash of the
 /// seed, the source's name and the document's id. The threshold `t ≈ f` is chosen from the counts
-/// so that the sampled part adds up to the target to within one document (`MixRate.fit`). So a
+/// so that the sampled part adds up to the target to within one document (`MixRate.Fit`). So a
 /// rate below 1 down-samples, a rate of 2.5 repeats the source twice and samples half of it once
 /// more, and whether a document is taken depends on nothing but the seed, the document and the
 /// source's counts: not on the order of the inputs, the number of tasks or the scheduling.
@@ -168,13 +169,8 @@ public struct MixCorpusStage: CorpusStage {
         stats.add("sources", Int64(n))
     }
 
-    private func size(_ bytes: Int64, _ tokens: Int64) -> Double {
-        switch plan.unit {
-        case .docs: 1
-        case .bytes: Double(bytes)
-        case .tokens: Double(tokens)
-        }
-    }
+    /// One document's size in the plan's unit.
+    private func size(_ bytes: Int64, _ tokens: Int64) -> Double { MixCounts(docs: 1, bytes: bytes, tokens: tokens).amount(plan.unit) }
 
     public func filter(file: Int, work: String) throws -> any Stage {
         let json = try JSONParser.parse(try FileSystem.readText(work + "/rates.json"))
@@ -348,7 +344,7 @@ struct MixCollector: Stage {
                 stats.add("unmatched")
                 continue
             }
-            let tokens = encoder.map { e in var e = e; return e.encode(doc.text, allowSpecial: false).count } ?? 0
+            let tokens = encoder == nil ? 0 : encoder!.encode(doc.text, allowSpecial: false).count
             records += [UInt64(source), plan.draw(doc, source: source).bitPattern, UInt64(doc.text.utf8.count), UInt64(tokens)]
             stats.add("counted")
         }
