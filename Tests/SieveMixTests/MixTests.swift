@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SieveCore
 import SieveIO
@@ -146,5 +147,44 @@ import SievePipeline
         #expect(MixPlan.Source(compact: "web=0.25@a/*.gz|b/*.zst")?.match == ["a/*.gz", "b/*.zst"])
         #expect(MixPlan.Source(compact: "web=2MB")?.amount == 2_097_152)
         #expect(MixPlan.Source(compact: "web") == nil)
+    }
+}
+
+/// A mix run killed in its sampling phase resumes from its last complete shard to the outputs and
+/// stats of a run never killed (the sampler is an `IndependentStage`).
+@Suite(.serialized) struct MixResumeTests {
+    @Test func killedWhileSamplingResumesToIdenticalOutputs() throws {
+        let dir = try Repo.temporaryDirectory()
+        let one = try Compression.open(Repo.fixture("jsonl/dolma-cc-2019-30.jsonl.gz")).readAll()
+        try FileSystem.writeFile(dir + "/web.jsonl", one + one + one)  // the same ids thrice: the same draws
+        try FileSystem.writeFile(dir + "/wiki.jsonl.gz", try FileSystem.readFile(Repo.fixture("scorer/wiki-en.jsonl.gz")))
+        let spec = """
+            version: 1
+            name: mix-resume
+            input: {format: jsonl, provenance: true, paths: ["\(dir)/web.jsonl", "\(dir)/wiki.jsonl.gz"]}
+            steps:
+              - mix: {sources: ["web=0.7@*web.jsonl", "wiki=0.3@*wiki.jsonl.gz"], unit: bytes, total: 8MB, seed: 2}
+              - write: {path: out, format: jsonl.zst, max_shard_bytes: 128KB}
+
+            """
+        try FileSystem.writeFile(dir + "/p.yaml", Array(spec.utf8))
+        #expect(try Repo.sieve(["run", dir + "/p.yaml", "--run-dir", dir + "/reference"]).status == 0)
+        let expected = try FileSystem.list(dir + "/reference/out").map { try ($0, FileSystem.readFile(dir + "/reference/out/" + $0)) }
+        #expect(expected.count > 40)
+
+        let run = dir + "/killed"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repo.sieveExecutable())
+        process.arguments = ["run", dir + "/p.yaml", "--run-dir", run]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while process.isRunning, ((try? FileSystem.list(run + "/out"))?.filter { !$0.hasPrefix(".") }.count ?? 0) < 15 { usleep(2_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try Repo.sieve(["run", dir + "/p.yaml", "--run-dir", run])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try FileSystem.readText(run + "/logs/00-mix-filter_task_00000.log").contains("input 0: resuming after"))
+        #expect(try FileSystem.list(run + "/out").map { try ($0, FileSystem.readFile(run + "/out/" + $0)) }.elementsEqual(expected) { $0 == $1 })
+        #expect(try FileSystem.readText(run + "/stats.json") == FileSystem.readText(dir + "/reference/stats.json"))
     }
 }

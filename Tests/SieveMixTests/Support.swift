@@ -19,14 +19,19 @@ enum Repo {
         return dir
     }
 
-    /// Runs the `sieve` built next to the test bundle, in the repository root: (status, stderr).
-    @discardableResult
-    static func sieve(_ arguments: [String], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// The `sieve` built next to the test bundle.
+    static func sieveExecutable() -> String {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<3 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("sieve").path) {
             dir = dir.deletingLastPathComponent()
         }
-        let executable = dir.appendingPathComponent("sieve").path
+        return dir.appendingPathComponent("sieve").path
+    }
+
+    /// Runs `sieve ARGS` (or a shell line, `sieve ` standing for it) in the repository root.
+    @discardableResult
+    static func sieve(_ arguments: [String], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let executable = sieveExecutable()
         let process = Process()
         if let shell {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
