@@ -28,10 +28,14 @@ struct BenchCommand: ParsableCommand {
                 reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
             sieve bench tokenizer [--train-input /tmp/sieve-bench/prose-50MB.txt --encode-input /tmp/sieve-bench/prose-100MB.txt]
                 BPE training (vocab 8192) and encoding (scripts/make-tokenizer-bench-input; peer: Benchmarks/tokenizer_hf.py)
+            sieve bench mix --size 1GB
+                sieve mix over three sources built from real documents (web, books, Wikipedia)
+            sieve bench apply --size 256MB
+                one scoring pass (FineWeb chain, mode annotate + attributes) against one apply pass
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
@@ -65,21 +69,28 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
             for result in try Benchmarks.warc(path: input) { print(result) }
         case "tokenizer": for result in try tokenizer.run() { print(result) }
+        case "mix": for result in try Benchmarks.mix(size: try byteSize(), work: "/tmp/sieve-bench/mix") { print(result) }
+        case "apply": for result in try Benchmarks.apply(path: try jsonlInput(), work: "/tmp/sieve-bench/apply") { print(result) }
         case "read":
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply)")
         }
     }
 
     /// `--input`, or a JSONL file of `--size` built from `--source`.
     private func jsonlInput() throws -> String {
         if let input { return input }
-        guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
+        let bytes = try byteSize()
         let path = "/tmp/sieve-bench/ndjson-\(size).jsonl"
         Log.info("building \(path) from \(source) …")
         try Benchmarks.makeJSONL(from: source, to: path, bytes: bytes)
         return path
+    }
+
+    private func byteSize() throws -> Int64 {
+        guard let bytes = parseByteSize(size) else { throw SieveError.usage("--size: '\(size)' is not a size such as 1GB") }
+        return bytes
     }
 }

@@ -123,4 +123,4 @@ public enum Registry {
 let builtinInputs: [InputFormat] = ioInputs
 
 /// Every step; each family lists its own in `Steps/` (one file per module).
-let builtinSteps: [StepDefinition] = ioSteps + textSteps + filterSteps + dedupSteps + tokenizerSteps + privacySteps + scorerSteps
+let builtinSteps: [StepDefinition] = ioSteps + textSteps + filterSteps + dedupSteps + tokenizerSteps + privacySteps + scorerSteps + mixSteps
