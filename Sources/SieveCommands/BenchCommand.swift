@@ -7,6 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput and peak memory (build with -c release).",
         discussion: """
+            Examples:
             sieve bench ndjson --size 1GB
                 builds a JSONL file of that size from real documents (repeated with new ids), then
                 parses and re-serializes every line
@@ -42,12 +43,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
     @Option(help: "Passes over the input (filters).") var rounds = 5
     @Option(help: "scorer: where scripts/scorer_bench_inputs.py wrote its inputs.") var scorerInputs = "/tmp/sieve-bench/scorer"
-    @Option(help: "scorer: threads for skip-gram training.") var threads = 2
 
     @OptionGroup var pretrain: PretrainBenchOptions
     @OptionGroup var tokenizer: TokenizerBenchOptions
-
-
 
     func run() throws {
         switch what {
@@ -59,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         case "scorer":
             let d = scorerInputs
             _ = try Benchmarks.scorer(corpus: d + "/books.jsonl", crawl: d + "/crawl.jsonl", toxicityTrain: d + "/davidson-train.jsonl",
-                                      toxicityTest: d + "/davidson-test.jsonl", blocklist: d + "/ldnoobw-en.txt", threads: threads)
+                                      toxicityTest: d + "/davidson-test.jsonl", blocklist: d + "/ldnoobw-en.txt", threads: pretrain.size.threads)
         case "dedup":
             guard let input else { throw SieveError.usage("sieve bench dedup needs --input (build one with scripts/make-dedup-bench-input)") }
             guard let budget = parseByteSize(mem) else { throw SieveError.usage("--mem: '\(mem)' is not a size such as 256MB") }

@@ -14,6 +14,7 @@ struct ScorerTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a scorer: skip-gram embeddings on all the text, then a calibrated linear model on the labels.",
         discussion: """
+            Examples:
             Quality:  sieve scorer train --positives wiki.jsonl.gz books.jsonl.gz --negatives crawl/*.jsonl.gz \\
                         --max-negatives 50000 --output models/quality
             Toxicity: sieve scorer train --task toxicity --labels davidson.jsonl.gz \\

@@ -4,7 +4,8 @@ import SievePipeline
 struct StepsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "steps",
-        abstract: "List the steps and input formats a pipeline file can name, with their keys.")
+        abstract: "List the steps and input formats a pipeline file can name, with their keys.",
+        discussion: "Example: sieve steps | grep -A3 dedup_minhash")
 
     func run() throws {
         print("input formats:")
