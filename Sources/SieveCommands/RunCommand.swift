@@ -100,6 +100,7 @@ struct RunCommand: ParsableCommand {
             throw SieveError.failed("\(run.directory): \(run.totalTasks - run.completedTasks) tasks are not complete (see sieve status \(run.directory))")
         }
         let stats = try run.mergeStats()
+        try run.mergeTimings()
         for s in stats { Log.info(summary(s)) }
         if let progress { Log.info(progress.summary(stats: stats)) }
         for step in spec.steps {
@@ -109,6 +110,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         print("stats: \(run.mergedStatsPath)")
+        print("timings: \(run.mergedTimingsPath) (sieve stats \(run.directory) --timings)")
     }
 
     /// Submits the phases as Slurm job arrays; with `--wait`, follows them to the end.

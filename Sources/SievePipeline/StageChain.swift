@@ -6,22 +6,34 @@ import SieveCore
 public struct StageChain {
     public private(set) var stages: [any Stage]
     public private(set) var stats: [StageStats]
+    /// Time, documents and bytes of each stage, measured once per batch (see `StepTiming`).
+    public private(set) var timings: [StepTiming]
 
     public init(_ stages: [any Stage], names: [String]) {
         self.stages = stages
         stats = names.map { StageStats(name: $0) }
+        timings = names.map { StepTiming(name: $0) }
     }
 
     /// Runs a batch through every stage; returns what the last one passed on.
     @discardableResult
     public mutating func process(_ batch: consuming [Document], from first: Int = 0) throws -> [Document] {
         var current = batch
+        var bytes = textBytes(current)
         for k in first..<stages.count {
             if current.isEmpty { break }
             var output: [Document] = []
             output.reserveCapacity(current.count)
+            let (count, start) = (current.count, StepTiming.Clock.now())
             try stages[k].process(current, into: &output, stats: &stats[k])
+            timings[k].addTime(since: start)
             current = output
+            let out = textBytes(current)
+            timings[k].documentsIn += Int64(count)
+            timings[k].bytesIn += bytes
+            timings[k].documentsOut += Int64(current.count)
+            timings[k].bytesOut += out
+            bytes = out
         }
         return current
     }
@@ -43,7 +55,11 @@ public struct StageChain {
         var tail: [Document] = []
         for k in stages.indices {
             var output: [Document] = []
+            let start = StepTiming.Clock.now()
             try stages[k].finish(into: &output, stats: &stats[k])
+            timings[k].addTime(since: start)
+            timings[k].documentsOut += Int64(output.count)
+            timings[k].bytesOut += textBytes(output)
             if !output.isEmpty { tail += try process(output, from: k + 1) }
         }
         return tail
