@@ -97,6 +97,18 @@ public enum RunReport {
 
         if let ablation = ablationTable(run: run) { page.section("Curation judged by training (scripts/ablate)", ablation) }
 
+        // Throughput per step, from the tasks' timings.
+        if let steps = RunTimings.load(run: run), let total = Optional(steps.reduce(0) { $0 + $1.wallSeconds }), total > 0 {
+            let rows = steps.filter { $0.wallSeconds > 0 }.map { step in
+                (step.name, step.wallSeconds, "\(format1(step.wallSeconds / total * 100))% of the time · \(Int(step.documentsPerSecond)) docs/s · "
+                    + "\(format1(step.megabytesPerSecond)) MB/s")
+            }
+            page.section("Throughput per step (share of time, documents and MB per second of the step's own time)",
+                         "<p>Seconds are summed over tasks (\(format1(total)) task-seconds in the steps); MB/s counts the text a step "
+                         + "takes in (the reader: what it passes on). From <code>timings.json</code>.</p>" + Chart.bars(rows)
+                         + RunTimings.table(steps, html: true))
+        }
+
         // Wall time per phase, from the completion markers; throughput of the whole run.
         let phases = (stats["phases"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue }
         // A phase ends with its last marker; the run starts when plan.json is written (a later
@@ -234,6 +246,47 @@ func format1(_ x: Double) -> String {
     return "\(tenths / 10).\(abs(tenths % 10))"
 }
 
+
+/// `timings.json` (merged `StepTiming`s per pipeline position) as rows of a table: `sieve stats
+/// RUN --timings` and the report's throughput section.
+public enum RunTimings {
+    public static func load(run: String) -> [StepTiming]? {
+        guard let text = try? FileSystem.readText(run + "/timings.json"),
+              let steps = (try? JSONParser.parse(text))?.objectValue?["steps"]?.arrayValue else { return nil }
+        return steps.compactMap(StepTiming.init(json:))
+    }
+
+    /// step, wall s, CPU s, share of time, documents in → out, MB in → out, docs/s, MB/s; as text
+    /// columns or an HTML table.
+    public static func table(_ steps: [StepTiming], html: Bool) -> String {
+        let total = max(steps.reduce(0) { $0 + $1.wallSeconds }, 1e-9)
+        let header = ["step", "wall s", "CPU s", "time %", "docs in", "docs out", "MB in", "MB out", "docs/s", "MB/s"]
+        let rows = steps.enumerated().map { k, t in
+            ["\(k == 0 ? "" : "\(k). ")\(t.name)", format3(t.wallSeconds), format3(t.cpuSeconds), format1(t.wallSeconds / total * 100),
+             "\(t.documentsIn)", "\(t.documentsOut)", format1(Double(t.bytesIn) / 1e6), format1(Double(t.bytesOut) / 1e6),
+             "\(Int(t.documentsPerSecond))", format1(t.megabytesPerSecond)]
+        }
+        if html {
+            return "<table><tr>" + header.map { "<th>\($0)</th>" }.joined() + "</tr>"
+                + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
+        }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `sieve stats RUN --timings`.
+    public static func render(run: String) throws -> String {
+        guard let steps = load(run: run) else {
+            throw SieveError.usage("\(run)/timings.json does not exist: finish the run first (runs from before timings were kept have none)")
+        }
+        return table(steps, html: false)
+    }
+}
 
 /// `sieve stats RUN`: the merged counters of every step as an aligned table (steps in order,
 /// `total`, `forwarded` and `dropped` first, then the rest by name).
