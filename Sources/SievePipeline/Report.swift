@@ -4,12 +4,13 @@ import SieveCore
 /// `sieve report RUN`: one self-contained HTML page (inline SVG, no script from the network, no
 /// external file) that shows what a run did (DESIGN §10): documents and bytes kept after each
 /// step, drop reasons per step, languages, quality-score histogram with the cut, duplicate
-/// cluster sizes, tokens per shard, training and validation loss, wall time per phase.
+/// cluster sizes, tokens per shard, training and validation loss, throughput per step, wall time
+/// per phase, and the ablation of `sieve ablate`.
 ///
 /// Everything comes from files the run already writes: `stats.json` (merged counters),
 /// `spec.yaml` (the quality cut and its sketch directory), the quality sketches
 /// (`QuantileSketch` JSON), token `manifest.json` files, a `sieve pretrain` `log.jsonl` under the
-/// run, and the mtimes of `plan.json` and the completion markers.
+/// run, `timings.json`, `ablation.json`, and the mtimes of `plan.json` and the completion markers.
 public enum RunReport {
     /// Writes the report of run directory `run` to `output` (default `RUN/report.html`) and
     /// returns its path.
@@ -95,7 +96,7 @@ public enum RunReport {
             }
         }
 
-        if let ablation = ablationTable(run: run) { page.section("Curation judged by training (scripts/ablate)", ablation) }
+        if let ablation = ablationTable(run: run) { page.section("Curation judged by training (sieve ablate)", ablation) }
 
         // Throughput per step, from the tasks' timings.
         if let steps = RunTimings.load(run: run), let total = Optional(steps.reduce(0) { $0 + $1.wallSeconds }), total > 0 {
@@ -154,28 +155,24 @@ public enum RunReport {
         return bins.contains { $0 > 0 } ? (bins, cut) : nil
     }
 
-    /// `RUN/ablation.json` of scripts/ablate: validation loss on the reference text per share
-    /// and seed, as bits per byte (loss / ln 2 × reference tokens / reference bytes).
+    /// `RUN/ablation.json` of `sieve ablate`: bits per byte on the reference text per share and seed.
     static func ablationTable(run: String) -> String? {
         guard let o = try? JSONParser.parse(try FileSystem.readText(run + "/ablation.json")).objectValue,
-              let runs = o["runs"]?.arrayValue, let bytes = o["reference_bytes"]?.doubleValue, bytes > 0,
-              let manifest = o["reference_manifest"]?.stringValue,
-              let tokens = (try? JSONParser.parse(try FileSystem.readText(run + "/ablation/" + manifest)))?.objectValue?["tokens"]?.doubleValue
-        else { return nil }
-        var means: [String: [Double]] = [:]
-        var rows = ""
-        for r in runs.compactMap(\.objectValue) {
-            guard let share = r["share"]?.stringValue, let loss = r["val_loss"]?.doubleValue else { continue }
-            let bpb = loss / log(2) * tokens / bytes
-            means[share, default: []].append(bpb)
-            rows += "<tr><td>\(escape(share))</td><td>\(r["seed"]?.intValue ?? 0)</td><td>\(Chart.format2(loss))</td><td>\(format3(bpb))</td></tr>"
+              let runs = o["runs"]?.arrayValue, let difference = o["difference_bits_per_byte"]?.doubleValue else { return nil }
+        let rows = runs.compactMap(\.objectValue).map { r in
+            "<tr><td>\(escape(r["share"]?.stringValue ?? "?"))</td><td>\(r["seed"]?.intValue ?? 0)</td>"
+                + "<td>\(Chart.format2(r["val_loss"]?.doubleValue ?? .nan))</td><td>\(format3(r["bits_per_byte"]?.doubleValue ?? .nan))</td></tr>"
+        }.joined()
+        let bars = ["top", "random"].compactMap { arm in
+            o["mean_bits_per_byte"]?.objectValue?[arm]?.doubleValue.map { ("\(arm) share (mean)", $0, format3($0) + " bits/byte") }
         }
-        guard let top = means["top"], let random = means["random"], !top.isEmpty, !random.isEmpty else { return nil }
-        let difference = top.reduce(0, +) / Double(top.count) - random.reduce(0, +) / Double(random.count)
-        return "<p>The same GPT, the same token budget (\(o["steps"]?.intValue ?? 0) steps), trained on the quality scorer's top "
-            + "\(Chart.format2((o["share"]?.doubleValue ?? 0) * 100))% and on a random share of equal size; evaluated on "
-            + "<code>\(escape(o["reference"]?.stringValue ?? "?"))</code>, which the scorer never saw. Mean difference, top − random: "
-            + "<b>\(format3(difference)) bits per byte</b> (negative: the top share is better).</p>"
+        return "<p>The same GPT (\(o["model"]?.objectValue?["layers"]?.intValue ?? 0) layers, width "
+            + "\(o["model"]?.objectValue?["width"]?.intValue ?? 0)), the same token budget (\(o["steps"]?.intValue ?? 0) steps, "
+            + "\(o["training_tokens"]?.intValue ?? 0) tokens), trained on the quality scorer's top "
+            + "\(Chart.format2((o["share"]?.doubleValue ?? 0) * 100))% of \(o["documents"]?.intValue ?? 0) scored documents and on a "
+            + "random share of equal size; evaluated on <code>\(escape(o["reference"]?.stringValue ?? "?"))</code>, which the scorer "
+            + "never saw. Mean difference, top − random: <b>\(format3(difference)) bits per byte</b> (negative: the top share is better).</p>"
+            + Chart.bars(bars)
             + "<table><tr><th>share</th><th>seed</th><th>validation loss (nats/token)</th><th>bits per byte</th></tr>\(rows)</table>"
     }
 
