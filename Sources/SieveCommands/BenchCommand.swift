@@ -28,10 +28,12 @@ struct BenchCommand: ParsableCommand {
                 reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
             sieve bench tokenizer [--train-input /tmp/sieve-bench/prose-50MB.txt --encode-input /tmp/sieve-bench/prose-100MB.txt]
                 BPE training (vocab 8192) and encoding (scripts/make-tokenizer-bench-input; peer: Benchmarks/tokenizer_hf.py)
+            sieve bench timings --input fixtures/jsonl/dolma-cc-2019-30.jsonl.gz --rounds 5
+                the cost of sieve run's per-step timings: a chain of real steps untimed and timed
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, timings.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
@@ -65,11 +67,13 @@ struct BenchCommand: ParsableCommand {
             guard let input else { throw SieveError.usage("sieve bench warc needs --input FILE (see scripts/make-bench-warc)") }
             for result in try Benchmarks.warc(path: input) { print(result) }
         case "tokenizer": for result in try tokenizer.run() { print(result) }
+        case "timings":
+            for line in try Benchmarks.timings(path: input ?? "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz", rounds: rounds) { print(line) }
         case "read":
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, timings)")
         }
     }
 

@@ -180,7 +180,7 @@ public struct Run: Sendable {
             stages.append(try StagingStage(collector: collector, path: stagedPath(step: into, file: file)))
             positions.append(into + 1)
         }
-        var chain = StageChain(stages, names: positions.map { stats[$0].name })
+        var chain = StageChain(stages, names: positions.map { stats[$0].name }, timed: true)
         var reader: any DocumentReader = from == nil ? try spec.inputFormat.make(spec.inputParams) : JSONLReader()
         let source = from.map { stagedPath(step: $0, file: file) } ?? path
         var readStats = StageStats(name: "read")

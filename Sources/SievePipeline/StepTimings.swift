@@ -151,12 +151,12 @@ final class TaskTimer {
 
     /// After a batch of input file `file`: writes the timings so far (completed files plus
     /// `current`, the file in progress, by position) if a second has passed.
-    func batch(current: [Int: StepTiming], file: String) {
+    func batch(current: @autoclosure () -> [Int: StepTiming], file: String) {
         let now = Benchmarks.now()
         guard now - lastWrite >= 1 else { return }
         lastWrite = now
         var snapshot = timings
-        for (k, t) in current { snapshot.steps[k].merge(t) }
+        for (k, t) in current() { snapshot.steps[k].merge(t) }
         snapshot.inputBytesDone = filesDone + (Self.readPosition(of: file) ?? 0)
         write(snapshot)
     }
