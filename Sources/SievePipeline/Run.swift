@@ -135,13 +135,13 @@ public struct Run: Sendable {
                 let done = checkpointPath(phase: p, file: index, done: true)
                 if let saved = try? TaskCheckpoint.load(done) {
                     for k in stats.indices where k < saved.stats.count { stats[k].merge(saved.stats[k]) }
-                    timer.fileDone([:], bytes: size)
+                    timer.fileDone(bytes: size)
                     continue
                 }
                 var fileStats = stats.map { StageStats(name: $0.name) }
                 try runSegment(phase: p, file: index, path: path, from: from, steps: steps, into: into, stats: &fileStats,
                                timer: timer, progress: progress)
-                timer.fileDone([:], bytes: size)
+                timer.fileDone(bytes: size)
                 try TaskCheckpoint(input: 0, shards: 0, skip: 0, stats: fileStats).save(done)
                 FileSystem.remove(checkpointPath(phase: p, file: index, done: false))
                 for k in stats.indices { stats[k].merge(fileStats[k]) }
@@ -265,7 +265,7 @@ public struct Run: Sendable {
         try chain.process(batch)
         progress?(Int64(batch.count))
         try chain.finish()
-        timer.fileDone(timings(), bytes: 0)
+        timer.add(timings())
         for (k, position) in positions.enumerated() { stats[position].merge(chain.stats[k]) }
         if from == nil {
             readStats.merge(emitted)

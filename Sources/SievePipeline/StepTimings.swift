@@ -161,11 +161,13 @@ final class TaskTimer {
         write(snapshot)
     }
 
-    /// An input file finished: its timings, by position, join the task's.
-    func fileDone(_ current: [Int: StepTiming], bytes: Int64) {
+    /// The timings of an input file, by position, join the task's.
+    func add(_ current: [Int: StepTiming]) {
         for (k, t) in current { timings.steps[k].merge(t) }
-        filesDone += bytes
     }
+
+    /// An input file of `bytes` is finished (or was finished by an earlier process).
+    func fileDone(bytes: Int64) { filesDone += bytes }
 
     /// The last write, when the task is complete.
     func finish(reduce: StepTiming? = nil, position: Int? = nil) throws {
