@@ -79,7 +79,7 @@ struct RunCommand: ParsableCommand {
             let progress = RunProgress(run: run)
             let failures = try LocalExecutor(run: run, workers: workers).execute(specPath: run.specPath) { done, total in
                 guard Log.isTerminal else { return }
-                Log.write("\rsieve: " + progress.line(run: run, done: done, total: total) + "\u{1B}[K" + (done == total ? "\n" : ""))
+                Log.write("\r" + RunProgress.fit("sieve: " + progress.line(run: run, done: done, total: total)) + "\u{1B}[K" + (done == total ? "\n" : ""))
             }
             if !failures.isEmpty {
                 for f in failures {

@@ -16,8 +16,8 @@ public struct RunProgress {
 
     public var elapsed: Double { Benchmarks.now() - start }
 
-    /// `12/40 tasks · 30000 docs read, 2500 docs/s, 4.1 MB/s · slowest: extract 850 docs/s 11 MB/s, …
-    /// · task 3 12 s, task 4 20 s left · about 1 min left`
+    /// `12/40 tasks · 30000 docs read, 2500 docs/s, 4.1 MB/s · slowest: extract 850/s 11 MB/s, …
+    /// · left: task 3 12 s, task 4 20 s · run: about 1 min`
     public func line(run: Run, done: Int, total: Int) -> String {
         var tasks: [TaskTimings] = []
         for p in run.phases.indices {
@@ -39,17 +39,24 @@ public struct RunProgress {
         }
         let slowest = Self.slowest(tasks, count: 3)
         if !slowest.isEmpty {
-            parts.append("slowest: " + slowest.map { "\($0.name) \(Int($0.documentsPerSecond)) docs/s \(fmt($0.megabytesPerSecond)) MB/s" }
+            parts.append("slowest: " + slowest.map { "\($0.name) \(Int($0.documentsPerSecond))/s \(fmt($0.megabytesPerSecond)) MB/s" }
                 .joined(separator: ", "))
         }
         let running = tasks.filter { !$0.finished }.compactMap { t in t.secondsLeft.map { (t.task, $0) } }
         if !running.isEmpty {
-            parts.append(running.prefix(4).map { "task \($0.0) \(duration($0.1))" }.joined(separator: ", ") + " left")
+            parts.append("left: " + running.prefix(4).map { "task \($0.0) \(duration($0.1))" }.joined(separator: ", "))
         }
         if done > 0, done < total {
-            parts.append("about \(duration(seconds / Double(done) * Double(total - done))) left")
+            parts.append("run: about \(duration(seconds / Double(done) * Double(total - done)))")
         }
         return parts.joined(separator: " · ")
+    }
+
+    /// `line` cut to the terminal's width (a longer line would wrap, and `\r` would not take it back).
+    public static func fit(_ line: String) -> String {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 8, line.count > Int(size.ws_col) - 1 else { return line }
+        return String(line.prefix(Int(size.ws_col) - 2)) + "…"
     }
 
     /// The steps (not the reader) that took the most time, over all the given tasks.
