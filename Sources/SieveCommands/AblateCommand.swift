@@ -10,14 +10,11 @@ struct AblateCommand: ParsableCommand {
             Example:
               sieve run pipelines/web-scored.yaml --run-dir runs/web-scored
               sieve ablate runs/web --documents 'runs/web-scored/out/text/*.jsonl' \\
-                  --reference fixtures/prose/tinyshakespeare-head.txt --tokenizer models/web/tokenizer.json
-              sieve report runs/web        (shows RUN/ablation.json)
+                --tokenizer models/web/tokenizer.json \\
+                --reference fixtures/prose/tinyshakespeare-head.txt
+              sieve report runs/web       (shows RUN/ablation.json)
 
-            Takes the top --share of the pool by metadata.quality_score and a random share of the same
-            size (--sample-seed), trains the same GPT for the same token budget (--steps × --batch ×
-            --context tokens) on each, once per seed (--seeds), and evaluates every model on the whole
-            --reference text, which the scorer must never have seen, in bits per byte. Writes
-            RUN/ablation.json; token shards and models go to RUN/ablation/.
+            Takes the top --share of the pool by metadata.quality_score and a random share of the same size (--sample-seed), trains the same GPT for the same token budget (--steps × --batch × --context tokens) on each, once per seed (--seeds), and evaluates every model on the whole --reference text, which the scorer must never have seen, in bits per byte. Writes RUN/ablation.json; token shards and models go to RUN/ablation/.
             """)
 
     @Argument(help: "The run directory the result belongs to (RUN/ablation.json).") var directory: String

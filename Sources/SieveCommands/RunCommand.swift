@@ -76,7 +76,7 @@ struct RunCommand: ParsableCommand {
             Log.info("nothing to do: all \(run.totalTasks) tasks of \(run.directory) are complete")
         } else {
             if pending < run.totalTasks { Log.info("resuming: \(run.completedTasks) of \(run.totalTasks) tasks already complete") }
-            let progress = RunProgress(run: run)
+            let progress = RunProgress()
             let failures = try LocalExecutor(run: run, workers: workers).execute(specPath: run.specPath) { done, total in
                 guard Log.isTerminal else { return }
                 Log.write("\r" + RunProgress.fit("sieve: " + progress.line(run: run, done: done, total: total)) + "\u{1B}[K" + (done == total ? "\n" : ""))

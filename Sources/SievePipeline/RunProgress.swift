@@ -12,7 +12,7 @@ public struct RunProgress {
     /// Timings files older than this are from an earlier `sieve run` of the same directory.
     private let startEpoch = Double(time(nil)) - 1
 
-    public init(run: Run) {}
+    public init() {}
 
     public var elapsed: Double { Benchmarks.now() - start }
 

@@ -93,7 +93,7 @@ import SievePipeline
         let spec = Self.spec.replacingOccurrences(of: "fixtures/web", with: Fixtures.path("web"))
         try FileSystem.writeFile(dir + "/web.yaml", Array(spec.utf8))
         let run = try Run(spec: try PipelineSpec.load(dir + "/web.yaml"), directory: dir + "/run", tasks: 1)
-        let progress = RunProgress(run: run)
+        let progress = RunProgress()
         var timings = TaskTimings(phase: "map", task: 0, steps: (["read"] + run.spec.steps.map(\.name)).map { StepTiming(name: $0) })
         timings.steps[0].documentsOut = 500
         timings.steps[0].bytesOut = 5_000_000
