@@ -13,10 +13,10 @@ struct StatsCommand: ParsableCommand {
 
     @Argument(help: "The run directory.") var directory: String
     @Flag(help: "Print the JSON as written by the run.") var json = false
-    @Flag(help: "Print the time, documents and bytes per step (RUN/timings.json) instead.") var timings = false
+    @Flag(help: "Print the time, documents and bytes per step (RUN/timings.json; with --json, as written) instead.") var timings = false
 
     func run() throws {
-        if timings { return print(try RunTimings.render(run: directory), terminator: "") }
+        if timings { return print(try RunTimings.render(run: directory, json: json), terminator: "") }
         print(try RunStatsTable.render(run: directory, json: json), terminator: "")
     }
 }

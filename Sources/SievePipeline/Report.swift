@@ -276,12 +276,12 @@ public enum RunTimings {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// `sieve stats RUN --timings`.
-    public static func render(run: String) throws -> String {
+    /// `sieve stats RUN --timings [--json]`.
+    public static func render(run: String, json: Bool) throws -> String {
         guard let steps = load(run: run) else {
             throw SieveError.usage("\(run)/timings.json does not exist: finish the run first (runs from before timings were kept have none)")
         }
-        return table(steps, html: false)
+        return json ? try FileSystem.readText(run + "/timings.json") : table(steps, html: false)
     }
 }
 

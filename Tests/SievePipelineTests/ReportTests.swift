@@ -61,6 +61,8 @@ import SievePipeline
         #expect(timings[0].documentsOut == byName["read"]?["forwarded"])
         let timingTable = try Sieve.run(["stats", run, "--timings"])
         #expect(timingTable.status == 0 && timingTable.stdout.hasPrefix("step") && timingTable.stdout.contains("1. extract"), "\(timingTable.stderr)")
+        let timingJSON = try JSONParser.parse(try Sieve.run(["stats", run, "--timings", "--json"]).stdout).objectValue
+        #expect(timingJSON?["steps"]?.arrayValue?.count == steps.count && timingJSON?["tasks"]?.arrayValue?.isEmpty == false)
 
         let inspect = try Sieve.run(["inspect", run])
         #expect(inspect.stdout.hasPrefix("\(run): a run directory") && inspect.stdout.contains("dedup_minhash"))
