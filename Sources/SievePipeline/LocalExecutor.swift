@@ -72,8 +72,8 @@ public struct LocalExecutor {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             if pid == 0 {
-                // Tasks still running: a progress tick about once a second.
-                usleep(100_000)
+                // Tasks still running: look again in 10 ms; a progress tick about once a second.
+                usleep(10_000)
                 if Benchmarks.now() - lastTick >= 1 {
                     lastTick = Benchmarks.now()
                     onTick()

@@ -158,7 +158,7 @@ final class TaskTimer {
         var snapshot = timings
         for (k, t) in current() { snapshot.steps[k].merge(t) }
         snapshot.inputBytesDone = filesDone + (Self.readPosition(of: file) ?? 0)
-        write(snapshot)
+        try? write(snapshot)  // a progress snapshot: the last write is the one that must succeed
     }
 
     /// The timings of an input file, by position, join the task's.
@@ -174,18 +174,15 @@ final class TaskTimer {
         if let reduce, let position { timings.steps[position].merge(reduce) }
         timings.finished = true
         timings.inputBytesDone = timings.inputBytes
-        try FileSystem.writeFile(path, Array((JSONWriter.string(stamped(timings).json) + "\n").utf8))
+        try write(timings)
     }
 
-    private func stamped(_ t: TaskTimings) -> TaskTimings {
+    /// Writes `t` with the task's wall and CPU time so far.
+    private func write(_ t: TaskTimings) throws {
         var t = t
         let now = StepTiming.Clock.now()
         (t.wallSeconds, t.cpuSeconds) = (now.wall - start.wall, now.cpu - start.cpu)
-        return t
-    }
-
-    private func write(_ t: TaskTimings) {
-        try? FileSystem.writeFile(path, Array((JSONWriter.string(stamped(t).json) + "\n").utf8))
+        try FileSystem.writeFile(path, Array((JSONWriter.string(t.json) + "\n").utf8))
     }
 
     /// How far this process has read into `path`: the offset of an open descriptor of it
