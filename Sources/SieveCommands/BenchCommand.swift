@@ -33,10 +33,12 @@ struct BenchCommand: ParsableCommand {
                 sieve mix over three sources built from real documents (web, books, Wikipedia)
             sieve bench apply --size 256MB
                 one scoring pass (FineWeb chain, mode annotate + attributes) against one apply pass
+            sieve bench timings --input fixtures/jsonl/dolma-cc-2019-30.jsonl.gz --rounds 5
+                the cost of sieve run's per-step timings: a chain of real steps untimed and timed
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
@@ -69,11 +71,13 @@ struct BenchCommand: ParsableCommand {
         case "tokenizer": for result in try tokenizer.run() { print(result) }
         case "mix": for result in try Benchmarks.mix(size: try byteSize(), work: "/tmp/sieve-bench/mix") { print(result) }
         case "apply": for result in try Benchmarks.apply(path: try jsonlInput(), work: "/tmp/sieve-bench/apply") { print(result) }
+        case "timings":
+            for line in try Benchmarks.timings(path: input ?? "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz", rounds: rounds) { print(line) }
         case "read":
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings)")
         }
     }
 

@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
         Funnel of documents and bytes per step, drop reasons, languages, quality scores with the cut,
         duplicate cluster sizes, tokens per shard, training/validation loss of a pretrain run kept
-        under the run directory, wall time per phase.
+        under the run directory, throughput per step (timings.json), wall time per phase, and the
+        ablation of sieve ablate (ablation.json).
         Example: sieve report runs/web            (writes runs/web/report.html)
         """)
 

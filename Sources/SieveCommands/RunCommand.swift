@@ -76,10 +76,10 @@ struct RunCommand: ParsableCommand {
             Log.info("nothing to do: all \(run.totalTasks) tasks of \(run.directory) are complete")
         } else {
             if pending < run.totalTasks { Log.info("resuming: \(run.completedTasks) of \(run.totalTasks) tasks already complete") }
-            let progress = RunProgress(run: run)
+            let progress = RunProgress()
             let failures = try LocalExecutor(run: run, workers: workers).execute(specPath: run.specPath) { done, total in
                 guard Log.isTerminal else { return }
-                Log.write("\rsieve: " + progress.line(run: run, done: done, total: total) + "\u{1B}[K" + (done == total ? "\n" : ""))
+                Log.write("\r" + RunProgress.fit("sieve: " + progress.line(run: run, done: done, total: total)) + "\u{1B}[K" + (done == total ? "\n" : ""))
             }
             if !failures.isEmpty {
                 for f in failures {
@@ -100,6 +100,7 @@ struct RunCommand: ParsableCommand {
             throw SieveError.failed("\(run.directory): \(run.totalTasks - run.completedTasks) tasks are not complete (see sieve status \(run.directory))")
         }
         let stats = try run.mergeStats()
+        try run.mergeTimings()
         for s in stats { Log.info(summary(s)) }
         if let progress { Log.info(progress.summary(stats: stats)) }
         for step in spec.steps {
@@ -109,6 +110,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         print("stats: \(run.mergedStatsPath)")
+        print("timings: \(run.mergedTimingsPath) (sieve stats \(run.directory) --timings)")
     }
 
     /// Submits the phases as Slurm job arrays; with `--wait`, follows them to the end.

@@ -13,7 +13,7 @@ public struct SieveCommand: ParsableCommand {
                       TokenizerCommand.self, InspectCommand.self,
                       ExtractCommand.self, NormalizeCommand.self, LanguageCommand.self,
                       PretrainCommand.self, GenerateCommand.self, DedupCommand.self, StatusCommand.self, ScorerCommand.self,
-                      ReportCommand.self, StatsCommand.self, MixCommand.self]
+                      ReportCommand.self, StatsCommand.self, MixCommand.self, AblateCommand.self]
     )
 
     public init() {}

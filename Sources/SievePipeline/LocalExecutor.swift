@@ -28,14 +28,15 @@ public struct LocalExecutor {
     }
 
     /// Runs every pending task of every phase in order; stops after the first phase with
-    /// failures and returns them (empty when all succeeded).
-    public func execute(specPath: String, onTaskDone: (Int, Int) -> Void) throws -> [Failure] {
+    /// failures and returns them (empty when all succeeded). `onProgress(done, total)` is called
+    /// when a task ends and about once a second while tasks run.
+    public func execute(specPath: String, onProgress: (Int, Int) -> Void) throws -> [Failure] {
         var done = 0
         let total = run.totalTasks - run.completedTasks
         for phase in run.phases.indices {
-            let failures = try execute(phase: phase, specPath: specPath) {
+            let failures = try execute(phase: phase, specPath: specPath, onTick: { onProgress(done, total) }) {
                 done += 1
-                onTaskDone(done, total)
+                onProgress(done, total)
             }
             if !failures.isEmpty { return failures }
             if let signal = Interruption.signal {
@@ -46,12 +47,13 @@ public struct LocalExecutor {
     }
 
     /// Runs the pending tasks of one phase; returns its failures.
-    public func execute(phase: Int, specPath: String, onTaskDone: () -> Void) throws -> [Failure] {
+    public func execute(phase: Int, specPath: String, onTick: () -> Void = {}, onTaskDone: () -> Void) throws -> [Failure] {
         let executable = try Self.currentExecutable()
         var queue = run.pendingTasks(phase: phase)[...]
         var running: [pid_t: Int] = [:]
         var failures: [Failure] = []
         var forwarded = false
+        var lastTick = Benchmarks.now()
         while !queue.isEmpty || !running.isEmpty {
             if let signal = Interruption.signal {
                 // Stop: no new task; the running ones finish their batch and stop too.
@@ -68,7 +70,16 @@ public struct LocalExecutor {
                 running[pid] = task
             }
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid == 0 {
+                // Tasks still running: look again in 10 ms; a progress tick about once a second.
+                usleep(10_000)
+                if Benchmarks.now() - lastTick >= 1 {
+                    lastTick = Benchmarks.now()
+                    onTick()
+                }
+                continue
+            }
             if pid < 0 {
                 if errno == EINTR { continue }
                 if errno == ECHILD { break }

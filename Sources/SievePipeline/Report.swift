@@ -4,12 +4,13 @@ import SieveCore
 /// `sieve report RUN`: one self-contained HTML page (inline SVG, no script from the network, no
 /// external file) that shows what a run did (DESIGN §10): documents and bytes kept after each
 /// step, drop reasons per step, languages, quality-score histogram with the cut, duplicate
-/// cluster sizes, tokens per shard, training and validation loss, wall time per phase.
+/// cluster sizes, tokens per shard, training and validation loss, throughput per step, wall time
+/// per phase, and the ablation of `sieve ablate`.
 ///
 /// Everything comes from files the run already writes: `stats.json` (merged counters),
 /// `spec.yaml` (the quality cut and its sketch directory), the quality sketches
 /// (`QuantileSketch` JSON), token `manifest.json` files, a `sieve pretrain` `log.jsonl` under the
-/// run, and the mtimes of `plan.json` and the completion markers.
+/// run, `timings.json`, `ablation.json`, and the mtimes of `plan.json` and the completion markers.
 public enum RunReport {
     /// Writes the report of run directory `run` to `output` (default `RUN/report.html`) and
     /// returns its path.
@@ -95,7 +96,19 @@ public enum RunReport {
             }
         }
 
-        if let ablation = ablationTable(run: run) { page.section("Curation judged by training (scripts/ablate)", ablation) }
+        if let ablation = ablationTable(run: run) { page.section("Curation judged by training (sieve ablate)", ablation) }
+
+        // Throughput per step, from the tasks' timings.
+        if let steps = RunTimings.load(run: run), let total = Optional(steps.reduce(0) { $0 + $1.wallSeconds }), total > 0 {
+            let rows = steps.filter { $0.wallSeconds > 0 }.map { step in
+                (step.name, step.wallSeconds, "\(format1(step.wallSeconds / total * 100))% of the time · \(Int(step.documentsPerSecond)) docs/s · "
+                    + "\(format1(step.megabytesPerSecond)) MB/s")
+            }
+            page.section("Throughput per step (share of time, documents and MB per second of the step's own time)",
+                         "<p>Seconds are summed over tasks (\(format1(total)) task-seconds in the steps); MB/s counts the text a step "
+                         + "takes in (the reader: what it passes on). From <code>timings.json</code>.</p>" + Chart.bars(rows)
+                         + RunTimings.table(steps, html: true))
+        }
 
         // Wall time per phase, from the completion markers; throughput of the whole run.
         let phases = (stats["phases"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue }
@@ -142,28 +155,24 @@ public enum RunReport {
         return bins.contains { $0 > 0 } ? (bins, cut) : nil
     }
 
-    /// `RUN/ablation.json` of scripts/ablate: validation loss on the reference text per share
-    /// and seed, as bits per byte (loss / ln 2 × reference tokens / reference bytes).
+    /// `RUN/ablation.json` of `sieve ablate`: bits per byte on the reference text per share and seed.
     static func ablationTable(run: String) -> String? {
         guard let o = try? JSONParser.parse(try FileSystem.readText(run + "/ablation.json")).objectValue,
-              let runs = o["runs"]?.arrayValue, let bytes = o["reference_bytes"]?.doubleValue, bytes > 0,
-              let manifest = o["reference_manifest"]?.stringValue,
-              let tokens = (try? JSONParser.parse(try FileSystem.readText(run + "/ablation/" + manifest)))?.objectValue?["tokens"]?.doubleValue
-        else { return nil }
-        var means: [String: [Double]] = [:]
-        var rows = ""
-        for r in runs.compactMap(\.objectValue) {
-            guard let share = r["share"]?.stringValue, let loss = r["val_loss"]?.doubleValue else { continue }
-            let bpb = loss / log(2) * tokens / bytes
-            means[share, default: []].append(bpb)
-            rows += "<tr><td>\(escape(share))</td><td>\(r["seed"]?.intValue ?? 0)</td><td>\(Chart.format2(loss))</td><td>\(format3(bpb))</td></tr>"
+              let runs = o["runs"]?.arrayValue, let difference = o["difference_bits_per_byte"]?.doubleValue else { return nil }
+        let rows = runs.compactMap(\.objectValue).map { r in
+            "<tr><td>\(escape(r["share"]?.stringValue ?? "?"))</td><td>\(r["seed"]?.intValue ?? 0)</td>"
+                + "<td>\(Chart.format2(r["val_loss"]?.doubleValue ?? .nan))</td><td>\(format3(r["bits_per_byte"]?.doubleValue ?? .nan))</td></tr>"
+        }.joined()
+        let bars = ["top", "random"].compactMap { arm in
+            o["mean_bits_per_byte"]?.objectValue?[arm]?.doubleValue.map { ("\(arm) share (mean)", $0, format3($0) + " bits/byte") }
         }
-        guard let top = means["top"], let random = means["random"], !top.isEmpty, !random.isEmpty else { return nil }
-        let difference = top.reduce(0, +) / Double(top.count) - random.reduce(0, +) / Double(random.count)
-        return "<p>The same GPT, the same token budget (\(o["steps"]?.intValue ?? 0) steps), trained on the quality scorer's top "
-            + "\(Chart.format2((o["share"]?.doubleValue ?? 0) * 100))% and on a random share of equal size; evaluated on "
-            + "<code>\(escape(o["reference"]?.stringValue ?? "?"))</code>, which the scorer never saw. Mean difference, top − random: "
-            + "<b>\(format3(difference)) bits per byte</b> (negative: the top share is better).</p>"
+        return "<p>The same GPT (\(o["model"]?.objectValue?["layers"]?.intValue ?? 0) layers, width "
+            + "\(o["model"]?.objectValue?["width"]?.intValue ?? 0)), the same token budget (\(o["steps"]?.intValue ?? 0) steps, "
+            + "\(o["training_tokens"]?.intValue ?? 0) tokens), trained on the quality scorer's top "
+            + "\(Chart.format2((o["share"]?.doubleValue ?? 0) * 100))% of \(o["documents"]?.intValue ?? 0) scored documents and on a "
+            + "random share of equal size; evaluated on <code>\(escape(o["reference"]?.stringValue ?? "?"))</code>, which the scorer "
+            + "never saw. Mean difference, top − random: <b>\(format3(difference)) bits per byte</b> (negative: the top share is better).</p>"
+            + Chart.bars(bars)
             + "<table><tr><th>share</th><th>seed</th><th>validation loss (nats/token)</th><th>bits per byte</th></tr>\(rows)</table>"
     }
 
@@ -234,6 +243,47 @@ func format1(_ x: Double) -> String {
     return "\(tenths / 10).\(abs(tenths % 10))"
 }
 
+
+/// `timings.json` (merged `StepTiming`s per pipeline position) as rows of a table: `sieve stats
+/// RUN --timings` and the report's throughput section.
+public enum RunTimings {
+    public static func load(run: String) -> [StepTiming]? {
+        guard let text = try? FileSystem.readText(run + "/timings.json"),
+              let steps = (try? JSONParser.parse(text))?.objectValue?["steps"]?.arrayValue else { return nil }
+        return steps.compactMap(StepTiming.init(json:))
+    }
+
+    /// step, wall s, CPU s, share of time, documents in → out, MB in → out, docs/s, MB/s; as text
+    /// columns or an HTML table.
+    public static func table(_ steps: [StepTiming], html: Bool) -> String {
+        let total = max(steps.reduce(0) { $0 + $1.wallSeconds }, 1e-9)
+        let header = ["step", "wall s", "CPU s", "time %", "docs in", "docs out", "MB in", "MB out", "docs/s", "MB/s"]
+        let rows = steps.enumerated().map { k, t in
+            ["\(k == 0 ? "" : "\(k). ")\(t.name)", format3(t.wallSeconds), format3(t.cpuSeconds), format1(t.wallSeconds / total * 100),
+             "\(t.documentsIn)", "\(t.documentsOut)", format1(Double(t.bytesIn) / 1e6), format1(Double(t.bytesOut) / 1e6),
+             "\(Int(t.documentsPerSecond))", format1(t.megabytesPerSecond)]
+        }
+        if html {
+            return "<table><tr>" + header.map { "<th>\($0)</th>" }.joined() + "</tr>"
+                + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
+        }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `sieve stats RUN --timings [--json]`.
+    public static func render(run: String, json: Bool) throws -> String {
+        guard let steps = load(run: run) else {
+            throw SieveError.usage("\(run)/timings.json does not exist: finish the run first (runs from before timings were kept have none)")
+        }
+        return json ? try FileSystem.readText(run + "/timings.json") : table(steps, html: false)
+    }
+}
 
 /// `sieve stats RUN`: the merged counters of every step as an aligned table (steps in order,
 /// `total`, `forwarded` and `dropped` first, then the rest by name).

@@ -68,6 +68,9 @@ public struct Run: Sendable {
     public func statsPath(phase: Int = 0, task: Int) -> String { directory + "/stats/" + taskName(phase: phase, task: task) + ".json" }
     public func logPath(phase: Int = 0, task: Int) -> String { directory + "/logs/" + taskName(phase: phase, task: task) + ".log" }
     public var mergedStatsPath: String { directory + "/stats.json" }
+    /// A task's timings (`TaskTimings`), beside its stats; merged into `timings.json`.
+    public func timingsPath(phase: Int = 0, task: Int) -> String { directory + "/stats/" + taskName(phase: phase, task: task) + ".timings.json" }
+    public var mergedTimingsPath: String { directory + "/timings.json" }
     /// Where corpus-wide step `step` keeps its intermediate files.
     public func workDirectory(step: Int) -> String {
         directory + "/work/" + zeroPadded(step, 2) + "-" + spec.steps[step].name
@@ -119,23 +122,38 @@ public struct Run: Sendable {
         // Stats are kept per pipeline position (0: the reader, k + 1: step k) so tasks of every
         // phase merge by adding.
         var stats = [StageStats(name: "read")] + spec.steps.map { StageStats(name: $0.name) }
+        let names = stats.map(\.name)
         switch phases[p].kind {
         case let .segment(from, steps, into):
-            for (index, path) in files(ofTask: task) {
+            // What the task reads: its input files, or the documents staged for step `from`.
+            let sources = files(ofTask: task).map { file in (file.index, file.path, from.map { stagedPath(step: $0, file: file.index) }) }
+            let timer = TaskTimer(path: timingsPath(phase: p, task: task), phase: phases[p].name, task: task, names: names,
+                                  inputBytes: sources.reduce(0) { $0 + (FileSystem.size($1.2 ?? $1.1) ?? 0) })
+            for (index, path, staged) in sources {
+                let size = FileSystem.size(staged ?? path) ?? 0
                 // A file finished before the task was killed is not read again: its stats are kept.
                 let done = checkpointPath(phase: p, file: index, done: true)
                 if let saved = try? TaskCheckpoint.load(done) {
                     for k in stats.indices where k < saved.stats.count { stats[k].merge(saved.stats[k]) }
+                    timer.fileDone(bytes: size)
                     continue
                 }
                 var fileStats = stats.map { StageStats(name: $0.name) }
-                try runSegment(phase: p, file: index, path: path, from: from, steps: steps, into: into, stats: &fileStats, progress: progress)
+                try runSegment(phase: p, file: index, path: path, from: from, steps: steps, into: into, stats: &fileStats,
+                               timer: timer, progress: progress)
+                timer.fileDone(bytes: size)
                 try TaskCheckpoint(input: 0, shards: 0, skip: 0, stats: fileStats).save(done)
                 FileSystem.remove(checkpointPath(phase: p, file: index, done: false))
                 for k in stats.indices { stats[k].merge(fileStats[k]) }
             }
+            try timer.finish()
         case let .reduce(step, index):
+            let timer = TaskTimer(path: timingsPath(phase: p, task: task), phase: phases[p].name, task: task, names: names, inputBytes: 0)
+            var timing = StepTiming(name: names[step + 1])
+            let start = StepTiming.Clock.now()
             try corpusStages[step]!.reduce(phase: index, task: task, work: workDirectory(step: step), stats: &stats[step + 1])
+            timing.addTime(since: start)
+            try timer.finish(reduce: timing, position: step + 1)
         }
         let json: JSONValue = ["phase": .string(phases[p].name), "task": JSONValue(task), "steps": .array(stats.map(\.json))]
         try FileSystem.writeFile(statsPath(phase: p, task: task), Array((JSONWriter.string(json) + "\n").utf8))
@@ -145,7 +163,7 @@ public struct Run: Sendable {
     /// Input file `file` through steps `steps`: read from the input (or, after corpus-wide step
     /// `from`, its staged documents through its filter), and staged for step `into` if any.
     private func runSegment(phase: Int, file: Int, path: String, from: Int?, steps: Range<Int>, into: Int?,
-                            stats: inout [StageStats], progress: ((Int64) -> Void)?) throws {
+                            stats: inout [StageStats], timer: TaskTimer, progress: ((Int64) -> Void)?) throws {
         let context = StepContext(outputRoot: directory, shardPrefix: zeroPadded(file, 5))
         var stages: [any Stage] = []
         var positions: [Int] = []
@@ -162,7 +180,7 @@ public struct Run: Sendable {
             stages.append(try StagingStage(collector: collector, path: stagedPath(step: into, file: file)))
             positions.append(into + 1)
         }
-        var chain = StageChain(stages, names: positions.map { stats[$0].name })
+        var chain = StageChain(stages, names: positions.map { stats[$0].name }, timed: true)
         var reader: any DocumentReader = from == nil ? try spec.inputFormat.make(spec.inputParams) : JSONLReader()
         let source = from.map { stagedPath(step: $0, file: file) } ?? path
         var readStats = StageStats(name: "read")
@@ -182,6 +200,29 @@ public struct Run: Sendable {
             chain.restore(stats: Array(saved.stats.dropFirst()), skipping: saved.input)
             writer.resume(completed: saved.shards, skip: saved.skip)
             Log.info("input \(file): resuming after \(saved.input) documents and \(saved.shards) complete shards")
+        }
+        // Reading is the time in the reader less the time in the chain. The reader of staged
+        // documents counts as the corpus step's (its filter phase reads them), in time only; so
+        // does the collector that stages them: a corpus step's documents are those its filter passes.
+        let readPosition = from.map { $0 + 1 } ?? 0
+        var read = StepTiming(name: stats[readPosition].name)
+        let readStart = StepTiming.Clock.now()
+        func timings() -> [Int: StepTiming] {
+            var reading = StepTiming(name: read.name)
+            reading.addTime(since: readStart)
+            for t in chain.timings {
+                reading.wallSeconds -= t.wallSeconds
+                reading.cpuSeconds -= t.cpuSeconds
+            }
+            if from == nil { (reading.documentsOut, reading.bytesOut) = (read.documentsOut, read.bytesOut) }
+            var current = [readPosition: reading]
+            for (k, position) in positions.enumerated() {
+                var t = chain.timings[k]
+                // Documents staged for a corpus step are counted when its filter phase passes them.
+                if position == into.map({ $0 + 1 }) { t = StepTiming(name: t.name, wallSeconds: t.wallSeconds, cpuSeconds: t.cpuSeconds) }
+                current[position, default: StepTiming(name: t.name)].merge(t)
+            }
+            return current
         }
         // The reader reads the file from its start again (its own counts, of skipped lines and
         // the like, cover the whole file); the documents before the checkpoint are not processed.
@@ -206,8 +247,11 @@ public struct Run: Sendable {
                             .save(checkpoint)
                     }
                     consumed += batch.count
+                    read.documentsOut += Int64(batch.count)
+                    read.bytesOut += textBytes(batch)
                     batch.removeAll(keepingCapacity: true)
                     progress?(Int64(Self.batchSize))
+                    timer.batch(current: timings(), file: source)
                 }
             }
         } catch let error as SieveError {
@@ -216,9 +260,12 @@ public struct Run: Sendable {
             throw SieveError.failed("\(source): \(error)")
         }
         for doc in batch { emitted.count(doc) }
+        read.documentsOut += Int64(batch.count)
+        read.bytesOut += textBytes(batch)
         try chain.process(batch)
         progress?(Int64(batch.count))
         try chain.finish()
+        timer.add(timings())
         for (k, position) in positions.enumerated() { stats[position].merge(chain.stats[k]) }
         if from == nil {
             readStats.merge(emitted)
@@ -269,6 +316,26 @@ public struct Run: Sendable {
         ]
         try FileSystem.writeFile(mergedStatsPath, Array((JSONWriter.string(stats) + "\n").utf8))
         return merged
+    }
+
+    /// Adds up the timings of every task of every phase (those that have a timings file) into
+    /// `timings.json`: per pipeline position, seconds (task-seconds: summed over tasks) and
+    /// documents and bytes in and out; and each task's wall and CPU time. Returns the steps.
+    @discardableResult
+    public func mergeTimings() throws -> [StepTiming] {
+        var steps = [StepTiming(name: "read")] + spec.steps.map { StepTiming(name: $0.name) }
+        var tasks: [JSONValue] = []
+        for p in phases.indices {
+            for task in 0..<phases[p].tasks {
+                guard let t = TaskTimings.load(timingsPath(phase: p, task: task)) else { continue }
+                for k in steps.indices where k < t.steps.count { steps[k].merge(t.steps[k]) }
+                tasks.append(["phase": .string(t.phase), "task": JSONValue(task),
+                              "wall_seconds": JSONValue(t.wallSeconds), "cpu_seconds": JSONValue(t.cpuSeconds)])
+            }
+        }
+        let json: JSONValue = ["name": .string(spec.name), "steps": .array(steps.map(\.json)), "tasks": .array(tasks)]
+        try FileSystem.writeFile(mergedTimingsPath, Array((JSONWriter.string(json) + "\n").utf8))
+        return steps
     }
 
     /// Holds an exclusive lock on the run directory for the life of the process, so two

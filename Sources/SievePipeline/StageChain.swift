@@ -6,21 +6,40 @@ import SieveCore
 public struct StageChain {
     public private(set) var stages: [any Stage]
     public private(set) var stats: [StageStats]
+    /// Time, documents and bytes of each stage (see `StepTiming`), when the chain is `timed`.
+    public private(set) var timings: [StepTiming]
+    private let timed: Bool
 
-    public init(_ stages: [any Stage], names: [String]) {
+    /// A `timed` chain reads the clocks once per stage and batch (a run's tasks); a shell stage
+    /// does not need to.
+    public init(_ stages: [any Stage], names: [String], timed: Bool = false) {
         self.stages = stages
+        self.timed = timed
         stats = names.map { StageStats(name: $0) }
+        timings = names.map { StepTiming(name: $0) }
     }
 
     /// Runs a batch through every stage; returns what the last one passed on.
     @discardableResult
     public mutating func process(_ batch: consuming [Document], from first: Int = 0) throws -> [Document] {
         var current = batch
+        // One clock reading per stage boundary: the end of a stage starts the next.
+        var clock = timed ? StepTiming.Clock.now() : nil
+        var bytes = timed ? textBytes(current) : 0
         for k in first..<stages.count {
             if current.isEmpty { break }
             var output: [Document] = []
             output.reserveCapacity(current.count)
             try stages[k].process(current, into: &output, stats: &stats[k])
+            if let start = clock {
+                clock = timings[k].addTime(since: start)
+                let out = textBytes(output)
+                timings[k].documentsIn += Int64(current.count)
+                timings[k].bytesIn += bytes
+                timings[k].documentsOut += Int64(output.count)
+                timings[k].bytesOut += out
+                bytes = out
+            }
             current = output
         }
         return current
@@ -43,7 +62,13 @@ public struct StageChain {
         var tail: [Document] = []
         for k in stages.indices {
             var output: [Document] = []
+            let start = timed ? StepTiming.Clock.now() : nil
             try stages[k].finish(into: &output, stats: &stats[k])
+            if let start {
+                timings[k].addTime(since: start)
+                timings[k].documentsOut += Int64(output.count)
+                timings[k].bytesOut += textBytes(output)
+            }
             if !output.isEmpty { tail += try process(output, from: k + 1) }
         }
         return tail

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SieveCore
+import SievePipeline
 
 /// The web pipeline's curation part on the bundled WARC of real pages (fixtures/web), then
 /// `sieve stats` and `sieve report`, and the page opened in headless Chromium.
@@ -50,17 +51,30 @@ import SieveCore
         #expect((byName["dedup_exact"]?["dropped"] ?? 0) > 0)
         #expect((byName["write"]?["forwarded"] ?? 0) > 10)
 
+        // Timings per step: the same documents as the counters (a filter takes `total`, passes `forwarded`).
+        let timings = try #require(RunTimings.load(run: run))
+        #expect(timings.map(\.name) == steps.map(\.name))
+        for (t, s) in zip(timings, steps) where ["language", "gopher_repetition", "gopher_quality", "fineweb_quality"].contains(s.name) {
+            #expect(t.documentsIn == s["total"] && t.documentsOut == s["forwarded"] && t.bytesOut == s["forwarded_bytes"], "\(t)")
+            #expect(t.wallSeconds > 0 && t.cpuSeconds > 0)
+        }
+        #expect(timings[0].documentsOut == byName["read"]?["forwarded"])
+        let timingTable = try Sieve.run(["stats", run, "--timings"])
+        #expect(timingTable.status == 0 && timingTable.stdout.hasPrefix("step") && timingTable.stdout.contains("1. extract"), "\(timingTable.stderr)")
+        let timingJSON = try JSONParser.parse(try Sieve.run(["stats", run, "--timings", "--json"]).stdout).objectValue
+        #expect(timingJSON?["steps"]?.arrayValue?.count == steps.count && timingJSON?["tasks"]?.arrayValue?.isEmpty == false)
+
         let inspect = try Sieve.run(["inspect", run])
         #expect(inspect.stdout.hasPrefix("\(run): a run directory") && inspect.stdout.contains("dedup_minhash"))
 
         let report = try Sieve.run(["report", run])
         #expect(report.status == 0, "\(report.stderr)")
         let page = try FileSystem.readText(run + "/report.html")
-        for heading in ["Documents kept after each step", "Drop reasons per step", "Languages", "Wall time per phase"] {
+        for heading in ["Documents kept after each step", "Drop reasons per step", "Languages", "Throughput per step", "Wall time per phase"] {
             #expect(page.contains(heading), "missing section \(heading)")
         }
         #expect(!page.contains("src=") && !page.contains("<link"), "the page must not load anything")
-        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 4)
+        #expect(page.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 5)
 
         // In a real browser: every chart laid out its marks (the page's own check, read from the DOM).
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileSystem.exists) else {
@@ -70,8 +84,31 @@ import SieveCore
         let dom = try Sieve.run([], shell: "'\(chromium)' --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 "
                                  + "--dump-dom 'file://\(run)/report.html' 2>/dev/null")
         let charts = attribute("data-charts", in: dom.stdout), rendered = attribute("data-rendered", in: dom.stdout)
-        #expect((charts ?? 0) >= 4, "\(dom.stdout.prefix(300))")
+        #expect((charts ?? 0) >= 5, "\(dom.stdout.prefix(300))")
         #expect(rendered == charts)
+    }
+
+    /// The progress line of `sieve run` from a task's timings file while it runs: the slowest
+    /// steps' rates and the task's time left, extrapolated from the share of its input read.
+    @Test func progressLineShowsStepRatesAndTimeLeft() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let spec = Self.spec.replacingOccurrences(of: "fixtures/web", with: Fixtures.path("web"))
+        try FileSystem.writeFile(dir + "/web.yaml", Array(spec.utf8))
+        let run = try Run(spec: try PipelineSpec.load(dir + "/web.yaml"), directory: dir + "/run", tasks: 1)
+        let progress = RunProgress()
+        var timings = TaskTimings(phase: "map", task: 0, steps: (["read"] + run.spec.steps.map(\.name)).map { StepTiming(name: $0) })
+        timings.steps[0].documentsOut = 500
+        timings.steps[0].bytesOut = 5_000_000
+        timings.steps[1] = StepTiming(name: "extract", wallSeconds: 2, cpuSeconds: 2)
+        (timings.steps[1].documentsIn, timings.steps[1].bytesIn) = (500, 5_000_000)
+        timings.steps[3] = StepTiming(name: "language", wallSeconds: 1, cpuSeconds: 1)
+        timings.steps[3].documentsIn = 400
+        (timings.wallSeconds, timings.inputBytes, timings.inputBytesDone) = (4, 1000, 250)
+        try FileSystem.writeFile(run.timingsPath(task: 0), Array(JSONWriter.string(timings.json).utf8))
+        let line = progress.line(run: run, done: 0, total: 5)
+        #expect(line.hasPrefix("0/5 tasks · 500 docs read"), "\(line)")
+        #expect(line.contains("slowest: extract 250/s 2.5 MB/s, language 400/s"), "\(line)")
+        #expect(line.contains("left: task 0 12.0 s"), "\(line)")
     }
 
     @Test func missingRunSaysWhatToDo() throws {
