@@ -9,7 +9,7 @@ import SieveIO
 ///
 /// As in GPT-3 (Brown et al. 2020, "Language Models are Few-Shot Learners", appendix C): 13-grams
 /// of words, compared after lowercasing and removing punctuation and whitespace differences (here
-/// `TextSimplifier`, which also strips accents and folds digit runs to `0`); Llama 2 (Touvron et
+/// `TextSimplifier`, which also strips accents; numbers are kept as written); Llama 2 (Touvron et
 /// al. 2023, appendix A.6) and the Llama 3 report (Dubey et al. 2024, §5.1.4) likewise count
 /// contamination by shared 8–13-grams. A document is contaminated by a set when it shares at
 /// least `minMatches` distinct n-grams with it (GPT-3: one). Evaluation examples of fewer than
@@ -68,6 +68,7 @@ public struct DecontaminationFilter: IndependentStage {
     private var index: NgramIndex?
     private var hasher: NgramHasher
     private var matched: [Record] = []
+    private var hashes: [UInt64] = []
     private let names: [String]
 
     /// Filters with the index at `indexPath`, or with one built in-process when it is nil.
@@ -94,10 +95,14 @@ public struct DecontaminationFilter: IndependentStage {
 
     /// The verdict on one document (marking it in `mark` mode).
     mutating func decide(_ doc: inout Document, index: NgramIndex, stats: inout StageStats) -> Verdict {
-        var matched = self.matched
+        var matched = self.matched, hashes = self.hashes
         matched.removeAll(keepingCapacity: true)
-        defer { self.matched = matched }
-        hasher.forEachNgram(doc.text) { h in
+        hashes.removeAll(keepingCapacity: true)
+        defer { (self.matched, self.hashes) = (matched, hashes) }
+        // Hashing first and probing after, in a loop of independent loads, lets the processor
+        // wait for many filter words at once.
+        hasher.forEachNgram(doc.text) { hashes.append($0) }
+        for h in hashes {
             index.forEachSet(containing: h) { matched.append(Record(UInt64($0), h)) }
         }
         guard !matched.isEmpty else { return .keep }

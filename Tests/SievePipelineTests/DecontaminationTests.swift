@@ -85,6 +85,24 @@ import SieveIO
         }
     }
 
+    /// Numbers are compared as written: folded to `0` (as dedup does), any 13 numbers in a row
+    /// would match any other 13.
+    @Test func numbersAreKeptNotFolded() throws {
+        #expect(String(decoding: TextSimplifier.simplify("Don't: 1,024 cafés!"), as: UTF8.self) == "dont 0 cafes")
+        var simplifier = TextSimplifier(foldDigits: false)
+        var out: [UInt8] = []
+        simplifier.simplify("Don't: 1,024 cafés! ٣ ١", into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "dont 1024 cafes ٣ ١")
+
+        let dir = try Fixtures.temporaryDirectory()
+        try FileSystem.writeFile(dir + "/table.txt", Array("3. 34, 5. 17 18 1,024 7 9 11 250 3 8 66 12 4\n".utf8))
+        let config = DecontaminationConfig(sets: try EvalSet.resolve([dir + "/table.txt"]), mode: .mark)
+        let other = Document(id: "o", text: "Page 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16")
+        let same = Document(id: "s", text: "Table: 3 34 5 17 18 1024 7 9 11 250 3 8 66 (continued)")
+        let (output, _) = try filter([other, same], config)
+        #expect(output.map { marked($0) } == ["", "table"])
+    }
+
     @Test func dropModeDropsWithItsReasonAndKeepsTheRest() throws {
         let docs = try corpus()
         let (output, stats) = try filter(docs, try config(mode: .drop))
