@@ -148,9 +148,10 @@ public struct DecontaminationFilter: IndependentStage {
     }
 }
 
-/// `decontaminate` in a run: the documents are staged in the map phase (nothing is collected),
-/// one `index` task builds the n-gram index of the evaluation sets under the step's work
-/// directory, and every task of the filter phase maps that one file.
+/// `decontaminate` in a run: the index needs no document of the corpus, so its one `index` task
+/// runs before the first phase and writes the n-gram index of the evaluation sets under the
+/// step's work directory; every task of the phase where the step stands maps that one file and
+/// filters in place (nothing is staged).
 public struct DecontaminationCorpusStage: CorpusStage {
     public let config: DecontaminationConfig
 
@@ -158,8 +159,11 @@ public struct DecontaminationCorpusStage: CorpusStage {
 
     public var reducePhases: [(name: String, tasks: Int)] { [("index", 1)] }
 
+    public var needsDocuments: Bool { false }
+
     static func indexPath(_ work: String) -> String { work + "/index.ngrams" }
 
+    /// Never called in a run (`needsDocuments` is false).
     public func collector(file: Int, work: String) throws -> any Stage { Discard() }
 
     public func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws {

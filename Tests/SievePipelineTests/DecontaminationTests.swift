@@ -180,8 +180,8 @@ import SieveIO
         #expect(throws: SieveError.self) { try EvalSet.resolve([Fixtures.path("decontam/evals/*.parquet")]) }
     }
 
-    /// The pipeline in pipelines/: the index is built once (one task), and the kept documents are
-    /// byte-identical for 1 and 3 tasks.
+    /// The pipeline in pipelines/: the index is built once (one task, before the map phase, which
+    /// filters in place), and the kept documents are byte-identical for 1 and 3 tasks.
     @Test func thePipelineGivesIdenticalOutputsFor1And3Tasks() throws {
         let dir = try Fixtures.temporaryDirectory()
         var outputs: [[String: String]] = []
@@ -189,15 +189,46 @@ import SieveIO
             let result = try Sieve.run(["run", "pipelines/decontaminate.yaml", "--run-dir", dir + "/run\(tasks)", "--tasks", "\(tasks)", "--workers", "2"])
             #expect(result.status == 0, "\(result.stderr)")
             outputs.append(try digests(dir + "/run\(tasks)/out"))
-            let stats = try JSONParser.parse(try FileSystem.readText(dir + "/run\(tasks)/stats.json")).objectValue!
-            let phases = stats["phases"]!.arrayValue!.map { $0.objectValue!["name"]!.stringValue! + ":" + String($0.objectValue!["tasks"]!.intValue!) }
-            #expect(phases == ["map:\(tasks)", "00-decontaminate-index:1", "00-decontaminate-filter:\(tasks)"])
-            let step = stats["steps"]!.arrayValue![1].objectValue!["counters"]!.objectValue!
-            #expect(step["dropped_contaminated"]?.intValue == 6)
-            #expect(step["contaminated_alice"]?.intValue == 4 && step["contaminated_shakespeare"]?.intValue == 2)
+            let (phases, steps) = try runStats(dir + "/run\(tasks)")
+            #expect(phases == ["00-decontaminate-index:1", "map:\(tasks)"])
+            #expect(steps[1]["dropped_contaminated"]?.intValue == 6)
+            #expect(steps[1]["contaminated_alice"]?.intValue == 4 && steps[1]["contaminated_shakespeare"]?.intValue == 2)
+            #expect(!FileSystem.exists(dir + "/run\(tasks)/work/00-decontaminate/staged"))
         }
         #expect(!outputs[0].isEmpty)
         #expect(outputs[1] == outputs[0])
+    }
+
+    /// After a step that cuts the run (dedup), the index phase still comes first and the filter
+    /// runs in the dedup's filter phase.
+    @Test func itRunsInsideTheSegmentOfAnotherCorpusStep() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        // Two copies of the corpus: the second is dropped as exact duplicates.
+        for k in 0..<2 { try FileSystem.writeFile(dir + "/in-\(k).jsonl", try FileSystem.readFile(Fixtures.path("decontam/corpus.jsonl"))) }
+        let spec = """
+            version: 1
+            name: dedup-then-decontaminate
+            input: {format: jsonl, paths: ["\(dir)/in-*.jsonl"]}
+            steps:
+              - dedup_exact: {partitions: 2}
+              - decontaminate: {eval: ["fixtures/decontam/evals/alice.txt"], mode: mark}
+              - write: {path: out, format: jsonl}
+
+            """
+        try FileSystem.writeFile(dir + "/p.yaml", Array(spec.utf8))
+        let result = try Sieve.run(["run", dir + "/p.yaml", "--run-dir", dir + "/run", "--tasks", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let (phases, steps) = try runStats(dir + "/run")
+        #expect(phases == ["01-decontaminate-index:1", "map:2", "00-dedup_exact-groups:2", "00-dedup_exact-filter:2"])
+        #expect(steps[1]["dropped_duplicate"]?.intValue == 47)
+        #expect(steps[2]["total"]?.intValue == 47 && steps[2]["marked"]?.intValue == 4)
+    }
+
+    /// The phases (name:tasks) and the counters of each step in a run's stats.json.
+    func runStats(_ run: String) throws -> (phases: [String], steps: [JSONObject]) {
+        let stats = try JSONParser.parse(try FileSystem.readText(run + "/stats.json")).objectValue!
+        let phases = stats["phases"]!.arrayValue!.map { $0.objectValue!["name"]!.stringValue! + ":" + String($0.objectValue!["tasks"]!.intValue!) }
+        return (phases, stats["steps"]!.arrayValue!.map { $0.objectValue!["counters"]!.objectValue! })
     }
 
     @Test func theShellStageBuildsItsIndexInATemporaryDirectoryAndRemovesIt() throws {
