@@ -64,7 +64,6 @@ public struct DecontaminationConfig: Sendable {
 /// documents, counting those below `min_matches` too).
 public struct DecontaminationFilter: IndependentStage {
     public let config: DecontaminationConfig
-    private let indexPath: String?
     private var index: NgramIndex?
     private var hasher: NgramHasher
     private var matched: [Record] = []
@@ -74,7 +73,6 @@ public struct DecontaminationFilter: IndependentStage {
     /// Filters with the index at `indexPath`, or with one built in-process when it is nil.
     public init(config: DecontaminationConfig, indexPath: String? = nil) throws {
         self.config = config
-        self.indexPath = indexPath
         hasher = NgramHasher(n: config.ngram)
         names = config.sets.map { statName($0.name) }
         if let indexPath { index = try NgramIndex.open(indexPath, configHash: config.indexHash) }
