@@ -46,7 +46,7 @@ public struct NgramHasher {
 /// costs two cache misses (measured: 30 MB/s of text). So each process puts in front of it a
 /// register-blocked Bloom filter (Putze, Sanders, Singler 2007, "Cache-, Hash- and
 /// Space-Efficient Bloom Filters": one 64-bit word per key, 5 bits set in it, 16 bits per n-gram,
-/// about 0.3% false positives), built while the file is checked, which answers most lookups with
+/// about 0.4% false positives), built while the file is checked, which answers most lookups with
 /// one memory access; the file stays the exact answer. Beside it, a directory of where every
 /// hash prefix starts (8 bytes per 8 to 16 n-grams) narrows the binary search in the file.
 public final class NgramIndex: @unchecked Sendable {
