@@ -25,6 +25,9 @@ struct BenchCommand: ParsableCommand {
                 the FineWeb filter chain (URL, Gopher repetition and quality, C4, FineWeb quality)
             sieve bench pii --size 256MB
                 the pii step over real documents
+            sieve bench decontaminate [--input /tmp/sieve-bench/decontam/corpus.jsonl --eval /tmp/sieve-bench/decontam/evals.jsonl]
+                index phase (time, size) and filter phase (docs/s per core) of the decontaminate step
+                (inputs from scripts/make-decontam-bench-input; peer: Benchmarks/decontam_python.py)
             sieve bench read --input URL-OR-PATH
                 reads an input to the end (scripts/bench-remote compares a loopback URL with the file)
             sieve bench tokenizer [--train-input /tmp/sieve-bench/prose-50MB.txt --encode-input /tmp/sieve-bench/prose-100MB.txt]
@@ -38,12 +41,13 @@ struct BenchCommand: ParsableCommand {
             Each prints MB/s, docs/s and peak RSS.
             """)
 
-    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings.") var what: String
+    @Argument(help: "What to measure: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings, decontaminate.") var what: String
     @Option(help: "Input file (default: built from --source).") var input: String?
     @Option(help: "Real documents to build the input from.") var source = "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz"
     @Option(help: "Size of the built input.") var size = "1GB"
     @Option(help: "Memory budget of the dedup phases.") var mem = "256MB"
     @Option(help: "Passes over the input (filters).") var rounds = 5
+    @Option(help: "decontaminate: evaluation files (repeatable).") var eval: [String] = ["/tmp/sieve-bench/decontam/evals.jsonl"]
     @Option(help: "scorer: where scripts/scorer_bench_inputs.py wrote its inputs.") var scorerInputs = "/tmp/sieve-bench/scorer"
 
     @OptionGroup var pretrain: PretrainBenchOptions
@@ -73,11 +77,15 @@ struct BenchCommand: ParsableCommand {
         case "apply": for result in try Benchmarks.apply(path: try jsonlInput(), work: "/tmp/sieve-bench/apply") { print(result) }
         case "timings":
             for line in try Benchmarks.timings(path: input ?? "fixtures/jsonl/dolma-cc-2019-30.jsonl.gz", rounds: rounds) { print(line) }
+        case "decontaminate":
+            guard let budget = parseByteSize(mem) else { throw SieveError.usage("--mem: '\(mem)' is not a size such as 256MB") }
+            for line in try Benchmarks.decontamination(corpus: input ?? "/tmp/sieve-bench/decontam/corpus.jsonl", evals: eval, ngram: 13,
+                                                       memoryBudget: budget, work: "/tmp/sieve-bench/decontam-work") { print(line) }
         case "read":
             guard let input else { throw SieveError.usage("sieve bench read needs --input URL-OR-PATH") }
             print(try Benchmarks.read(source: input))
         default:
-            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings)")
+            throw SieveError.usage("sieve bench: unknown benchmark '\(what)' (known: ndjson, warc, extract, filters, pretrain, dedup, scorer, pii, read, tokenizer, mix, apply, timings, decontaminate)")
         }
     }
 

@@ -11,9 +11,16 @@
 /// Every file it writes is named by input file, partition or task number, never by the worker
 /// that wrote it, so results are identical for any number of tasks. On the shell the same step
 /// runs as an ordinary streaming `Stage` instead (in memory, first by input order survives).
+///
+/// A step whose reduce needs no document (`needsDocuments` false: decontamination indexes the
+/// evaluation sets, not the corpus) does not cut the run: its reduce phases run before the first
+/// phase, and its `filter(file:)` stands in the segment where the step is, with nothing
+/// collected or staged.
 public protocol CorpusStage: Sendable {
     /// Reduce phases between collecting and filtering: a short name and the number of tasks.
     var reducePhases: [(name: String, tasks: Int)] { get }
+    /// Whether the reduce needs the documents that reach the step (default true).
+    var needsDocuments: Bool { get }
     /// Consumes the documents of input file `file` in order (passing none on) and writes what
     /// the reduce needs under `work`.
     func collector(file: Int, work: String) throws -> any Stage
@@ -21,4 +28,8 @@ public protocol CorpusStage: Sendable {
     func reduce(phase: Int, task: Int, work: String, stats: inout StageStats) throws
     /// Decides about the documents of input file `file`, given in the order they were collected.
     func filter(file: Int, work: String) throws -> any Stage
+}
+
+extension CorpusStage {
+    public var needsDocuments: Bool { true }
 }

@@ -5,6 +5,8 @@ import SieveText
 /// dropped), whitespace collapsed to single spaces. As datatrove's `simplify_text`
 /// (`datatrove/utils/text.py`, TextNormConfig with lowercase, remove_punctuation, norm_numbers,
 /// norm_unicode_diacritics, norm_whitespace), so `Don't: 1,024 cafés!` becomes `dont 0 cafes`.
+/// With `foldDigits: false` numbers stay as written (`dont 1024 cafes`): decontamination must not
+/// take one table of numbers for another.
 public struct TextSimplifier {
     /// What one character becomes.
     enum Mapping {
@@ -16,7 +18,9 @@ public struct TextSimplifier {
     /// decomposes each scalar on its own, and the marks it splits off are dropped anyway).
     private var cache: [UInt32: Mapping] = [:]
 
-    public init() {}
+    public let foldDigits: Bool
+
+    public init(foldDigits: Bool = true) { self.foldDigits = foldDigits }
 
     /// The simplified text as UTF-8 bytes: words separated by one space, none at either end.
     public static func simplify(_ text: String) -> [UInt8] {
@@ -62,7 +66,11 @@ public struct TextSimplifier {
                             j += 1
                             continue
                         case 1: mapping = .space
-                        case 3: mapping = .digit
+                        case 3 where foldDigits: mapping = .digit
+                        case 3:
+                            buffer[j] = b
+                            j += 1
+                            continue
                         default: continue
                         }
                     } else {
@@ -71,6 +79,10 @@ public struct TextSimplifier {
                         for k in 1..<length where i + k < n { scalar = scalar << 6 | UInt32(utf8[i + k] & 0x3F) }
                         i += length
                         mapping = self.mapping(scalar)
+                        if case .digit = mapping, !foldDigits {
+                            for k in (i - length)..<min(i, n) { buffer[j] = utf8[k]; j += 1 }
+                            continue
+                        }
                     }
                     switch mapping {
                     case .removed: break

@@ -12,7 +12,9 @@ import SieveIO
 /// 02-D-<reduce>…   D's own   D's facts → D's decisions (work/02-D/…)
 /// 02-D-filter      N tasks   staged documents → D's filter → s2 s3 (→ the next such step)
 /// ```
-/// Segments (`map`, `…-filter`) take input file i in task i mod N, like a one-phase run.
+/// Segments (`map`, `…-filter`) take input file i in task i mod N, like a one-phase run. The
+/// reduce phases of a step that needs no documents (`CorpusStage.needsDocuments`) come first, and
+/// its filter runs inside its segment.
 public struct Phase: Sendable {
     public enum Kind: Sendable {
         /// Steps `steps` over each input file; reading the input (`from` nil) or the documents
@@ -27,17 +29,19 @@ public struct Phase: Sendable {
     public var tasks: Int
 
     static func plan(steps: [String], corpus: [Int: any CorpusStage], tasks: Int) -> [Phase] {
-        var phases: [Phase] = []
+        func reduces(_ k: Int) -> [Phase] {
+            corpus[k]!.reducePhases.enumerated().map { Phase(name: prefix(k, steps) + $1.name, kind: .reduce(step: k, index: $0), tasks: $1.tasks) }
+        }
+        let keys = corpus.keys.sorted()
+        var phases = keys.filter { !corpus[$0]!.needsDocuments }.flatMap(reduces)
         var from: Int?
         var start = 0
-        for k in corpus.keys.sorted() + [nil] as [Int?] {
+        for k in keys.filter({ corpus[$0]!.needsDocuments }) + [nil] as [Int?] {
             let end = k ?? steps.count
             let name = from.map { prefix($0, steps) + "filter" } ?? "map"
             phases.append(Phase(name: name, kind: .segment(from: from, steps: start..<end, into: k), tasks: tasks))
             guard let k else { break }
-            for (index, reduce) in corpus[k]!.reducePhases.enumerated() {
-                phases.append(Phase(name: prefix(k, steps) + reduce.name, kind: .reduce(step: k, index: index), tasks: reduce.tasks))
-            }
+            phases += reduces(k)
             from = k
             start = k + 1
         }

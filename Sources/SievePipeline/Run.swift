@@ -172,7 +172,11 @@ public struct Run: Sendable {
             positions.append(from + 1)
         }
         for k in steps {
-            stages.append(try spec.steps[k].definition.make(spec.steps[k].params, context: context))
+            if let corpus = corpusStages[k], !corpus.needsDocuments {
+                stages.append(try corpus.filter(file: file, work: workDirectory(step: k)))
+            } else {
+                stages.append(try spec.steps[k].definition.make(spec.steps[k].params, context: context))
+            }
             positions.append(k + 1)
         }
         if let into {
