@@ -4,7 +4,7 @@
 enum Boilerplate {
     /// Navigation, page chrome, consent banners, sharing, comments, related links, ads, metadata.
     static let boilerplateNames = NameSet([
-        "nav", "menu", "footer", "sidebar", "comment", "cookie", "consent", "gdpr",
+        "menu", "footer", "sidebar", "comment", "cookie", "consent", "gdpr",
         "share", "sharing", "social", "related", "breadcrumb", "pagination", "pager", "newsletter",
         "subscri", "advert", "banner", "popup", "modal", "widget", "masthead", "toolbar",
         "login", "signup", "sponsor", "promo", "recommend", "disqus", "outbrain", "taboola",
@@ -12,7 +12,7 @@ enum Boilerplate {
         "byline", "dateline", "author", "post-meta", "entry-meta", "article-meta", "postmeta", "rating",
         "header", "caption", "credit", "copyright", "tags", "categor", "paywall", "date",
         "bio",
-    ])
+    ], anywhere: ["nav"])
 
     static func matches(_ t: HTMLTree, _ i: Int) -> Bool { t.attributes(i, containAnyOf: boilerplateNames) }
 
@@ -96,13 +96,17 @@ enum Boilerplate {
 }
 
 /// Lowercase ASCII names, looked up by their first byte so that one pass over an attribute value
-/// tries all of them.
+/// tries all of them. A name matches at the start of a word of the value (after its start or a
+/// character that is not a letter: `site-footer`, `footer_nav`, `cookie2`), so that `pager` does not
+/// match `apageroot` nor `bio` `biobiochile`; names given as `anywhere` also match inside a word
+/// (`mainnav`, `topmenu`), as trafilatura's `contains(@class, …)` tests do.
 struct NameSet: Sendable {
-    let byFirstByte: [[[UInt8]]]
+    let byFirstByte: [[(name: [UInt8], anywhere: Bool)]]
 
-    init(_ names: [String]) {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for name in names { table[Int(name.utf8.first!)].append(Array(name.utf8)) }
+    init(_ names: [String], anywhere: [String] = []) {
+        var table = [[(name: [UInt8], anywhere: Bool)]](repeating: [], count: 256)
+        for name in names { table[Int(name.utf8.first!)].append((Array(name.utf8), false)) }
+        for name in anywhere { table[Int(name.utf8.first!)].append((Array(name.utf8), true)) }
         byFirstByte = table
     }
 }
@@ -113,10 +117,11 @@ extension HTMLTree {
         let s = Int(start[i]), e = Int(stop[i])
         return attributes.withUnsafeBufferPointer { a in
             for k in s..<e {
-                for name in names.byFirstByte[Int(a[k])] where k + name.count <= e {
+                let wordStart = k == s || !(a[k - 1] >= 97 && a[k - 1] <= 122)
+                for entry in names.byFirstByte[Int(a[k])] where k + entry.name.count <= e && (wordStart || entry.anywhere) {
                     var j = 1
-                    while j < name.count, a[k + j] == name[j] { j += 1 }
-                    if j == name.count { return true }
+                    while j < entry.name.count, a[k + j] == entry.name[j] { j += 1 }
+                    if j == entry.name.count { return true }
                 }
             }
             return false
