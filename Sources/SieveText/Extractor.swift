@@ -77,10 +77,13 @@ struct ContentWalker {
     /// Characters (not bytes) of text below each node, and of link text.
     var chars: [Int32]
     var linkChars: [Int32]
+    /// The second try on a page whose first gave too little text; see `minText`.
+    let relaxed: Bool
 
-    init(tree: HTMLTree, options: Extractor.Options) {
+    init(tree: HTMLTree, options: Extractor.Options, relaxed: Bool = false) {
         t = tree
         self.options = options
+        self.relaxed = relaxed
         n = tree.count
         parent = Array(repeating: -1, count: n)
         block = Array(repeating: -1, count: n)
@@ -109,7 +112,7 @@ struct ContentWalker {
 
         var i = 0
         while i < n {
-            if removes(i, share: Double(raw[i]) / Double(pageChars)) {
+            if removes(i, share: Double(raw[i]) / Double(pageChars), raw: raw) {
                 let e = Int(t.end[i])
                 for k in i..<e { removed[k] = true }
                 i = e
@@ -131,7 +134,7 @@ struct ContentWalker {
 
     /// Whether element `i` is boilerplate to drop with its subtree. `share` is its part of the
     /// page's text: a container holding most of the page is never dropped for its class name.
-    func removes(_ i: Int, share: Double) -> Bool {
+    func removes(_ i: Int, share: Double, raw: [Int32]) -> Bool {
         let tag = t.tag[i]
         switch tag {
         case .text, .html, .body:
@@ -143,9 +146,9 @@ struct ContentWalker {
         case .table where !options.tables:
             return true
         case .aside, .menu, .form, .figure, .noscript:
-            return share < 0.5
+            return share < 0.5 && !relaxed
         case .header:
-            return share < 0.5 && !inside(i, .article)
+            return share < 0.5 && !inside(i, .article) && !holdsHeadline(i, orLede: true, raw: raw)
         default:
             break
         }
@@ -157,7 +160,18 @@ struct ContentWalker {
             return false
         }
         guard t.hasAttributes(i), share < 0.3 else { return false }
+        if relaxed { return Boilerplate.isComments(t, i) }
         return Boilerplate.matches(t, i) && !(Boilerplate.isContent(t, i) && !Boilerplate.isComments(t, i))
+            && !holdsHeadline(i, orLede: false, raw: raw)
+    }
+
+    /// Whether element `i` holds the page's headline (`<h1>`) or, with `orLede`, a lede (a paragraph
+    /// of 80+ characters): then it is the header of the article, not of the site, whatever its name
+    /// says. HTML's `<header>` ("introductory content … or navigational aids") covers both;
+    /// trafilatura and Readability keep headers (only trafilatura's precision mode drops them).
+    func holdsHeadline(_ i: Int, orLede: Bool, raw: [Int32]) -> Bool {
+        for k in (i + 1)..<Int(t.end[i]) where t.tag[k] == .h1 || orLede && t.tag[k] == .p && raw[k] >= 80 { return true }
+        return false
     }
 
     /// Whether element `p` holds code or data rather than text (its text is never counted).
@@ -344,8 +358,18 @@ struct ContentWalker {
         for root in selection() {
             emit(root, into: &out)
         }
-        return out.finish()
+        let text = out.finish()
+        guard !relaxed, text.unicodeScalars.count < Self.minText else { return text }
+        var retry = ContentWalker(tree: t, options: options, relaxed: true)
+        let second = retry.mainText()
+        return second.unicodeScalars.count > text.unicodeScalars.count ? second : text
     }
+
+    /// Below this many bytes of text the page is extracted again with the class-name rules relaxed
+    /// (asides, forms and elements named like boilerplate are kept, comment sections still go):
+    /// Readability's retry without `FLAG_STRIP_UNLIKELYS` when its result is under 500 characters,
+    /// and trafilatura's fallback below `MIN_EXTRACTED_SIZE` (250).
+    static let minText = 500
 
     func emit(_ root: Int, into out: inout TextBuilder) {
         var closing: [Int32] = []  // ends of open block, link, pre and cell elements
