@@ -72,11 +72,38 @@ enum Boilerplate {
         return digits >= 4 && digits * 2 >= letters
     }
 
+    /// Headings of boxes of links to other pages: related, recommended, latest or most-read articles,
+    /// and comment forms (after boilerpipe's `TerminatingBlocksFinder`: "comments", "post a comment",
+    /// "what you think", …). Compared with the line's start, case-insensitively, like `phrases`.
+    static let linkHeadings: [String] = [
+        "related articles", "related posts", "related stories", "related content", "related news", "more stories",
+        "more from", "you might also like", "you may also like", "recommended for you", "most popular", "most read",
+        "latest news", "latest articles", "read next", "leave a reply", "leave a comment", "post a comment",
+        "add a comment", "what do you think",
+        "ähnliche beiträge", "ähnliche artikel", "ähnliche nachrichten", "ähnliche themen", "verwandte artikel",
+        "weitere artikel", "weitere beiträge", "weitere nachrichten", "neueste artikel", "neueste beiträge",
+        "das könnte sie auch interessieren", "das könnte dich auch interessieren", "das könnte ihnen auch gefallen",
+        "meistgelesen", "top themen", "schreibe einen kommentar", "kommentar schreiben", "noch mehr",
+        "articles similaires", "sur le même sujet", "à lire aussi", "artículos relacionados", "noticias relacionadas",
+        "te puede interesar", "veja também", "leia também", "articoli correlati", "potrebbe interessarti",
+        "podobne artykuły", "czytaj także", "gerelateerde artikelen", "похожие статьи", "читайте также",
+    ]
+
+    /// Whether a short line announces links to other pages (see `linkHeadings`).
+    static func announcesLinks(_ line: String) -> Bool { startsWithPhrase(line, linkHeadings) }
+
     /// Whether a whole line (lowercased) is a furniture phrase.
     static func isFurniture(_ line: String) -> Bool {
         guard line.count < 60 else { return false }
         let lower = line.lowercased()
         for prefix in prefixes where lower.hasPrefix(prefix) { return true }
+        return startsWithPhrase(line, phrases)
+    }
+
+    /// Whether a short line is one of `phrases`, perhaps followed by a few more characters and no full stop.
+    static func startsWithPhrase(_ line: String, _ phrases: [String]) -> Bool {
+        guard line.count < 60 else { return false }
+        let lower = line.lowercased()
         for phrase in phrases where lower.hasPrefix(phrase) {
             let rest = lower.dropFirst(phrase.count)
             if rest.isEmpty || rest.count < 12 && !rest.contains(".") { return true }

@@ -374,6 +374,7 @@ struct ContentWalker {
     func emit(_ root: Int, into out: inout TextBuilder) {
         var closing: [Int32] = []  // ends of open block, link, pre and cell elements
         var closingTag: [HTMLTag] = []
+        var lineNode = root  // the first text node of the line being built
         var i = root
         let e = Int(t.end[root])
         while i < e {
@@ -381,9 +382,15 @@ struct ContentWalker {
                 out.close(closingTag.removeLast())
                 closing.removeLast()
             }
+            if out.announced {
+                out.announced = false
+                let box = announcedBox(lineNode, root: root)
+                if Int(t.end[box]) > i { i = Int(t.end[box]); continue }
+            }
             if removed[i] { i = Int(t.end[i]); continue }
             let tag = t.tag[i]
             if tag == .text {
+                if out.out.count == out.lineStart { lineNode = i }
                 out.append(t.text[Int(t.start[i])..<Int(t.stop[i])])
             } else {
                 if tag == .a && !options.links { i = Int(t.end[i]); continue }
@@ -398,6 +405,31 @@ struct ContentWalker {
             i += 1
         }
         while let tag = closingTag.popLast() { out.close(tag) }
+    }
+
+    /// The box of links that a heading such as "Related stories" opens (`node` is its text): the
+    /// largest element inside `root` whose text starts with the heading and holds under half of
+    /// `root`'s text. Boilerpipe's `TerminatingBlocksFinder` ends the article at such a line; leaving
+    /// out only its box keeps the article's text after a box of links placed inside it.
+    func announcedBox(_ node: Int, root: Int) -> Int {
+        var box = node
+        while parent[box] > Int32(root) {
+            let p = Int(parent[box])
+            guard chars[p] * 2 < chars[root], firstText(p) == node else { break }
+            box = p
+        }
+        return box
+    }
+
+    /// The first text node below `i` with text left in it.
+    func firstText(_ i: Int) -> Int {
+        var k = i + 1
+        while k < Int(t.end[i]) {
+            if removed[k] { k = Int(t.end[k]); continue }
+            if t.tag[k] == .text && chars[k] > 0 { return k }
+            k += 1
+        }
+        return -1
     }
 
     func title() -> String {
@@ -423,6 +455,9 @@ struct TextBuilder {
     var structured = false
     /// Where the last structured line ends; trimming stops there.
     var structuredEnd = 0
+    /// The line just ended announced a box of links ("Related articles", "Most read"); the caller
+    /// leaves out the box (`ContentWalker.announcedBox`).
+    var announced = false
 
     init(options: Extractor.Options) {
         switch options.focus {
@@ -478,7 +513,10 @@ struct TextBuilder {
     mutating func newline() {
         pendingSpace = false
         if out.count > lineStart {
-            if Double(lineLinkChars) > maxLinkDensity * Double(lineChars)
+            if lineChars < 60 && Boilerplate.announcesLinks(String(decoding: out[lineStart...], as: UTF8.self)) {
+                out.removeSubrange(lineStart...)
+                announced = true
+            } else if Double(lineLinkChars) > maxLinkDensity * Double(lineChars)
                 || lineChars < 400 && isFurniture(String(decoding: out[lineStart...], as: UTF8.self)) {
                 out.removeSubrange(lineStart...)
             } else {
