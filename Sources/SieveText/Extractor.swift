@@ -141,7 +141,7 @@ struct ContentWalker {
             return false
         case .script, .style, .template, .head, .svg, .math, .canvas, .iframe, .embed, .object,
              .select, .option, .textarea, .button, .input, .dialog, .audio, .video, .map, .picture, .title, .nav, .footer,
-             .figcaption:
+             .figcaption, .rt, .rp:  // ruby annotations (readings over CJK text), as in trafilatura's MANUALLY_CLEANED
             return true
         case .table where !options.tables:
             return true
@@ -500,6 +500,14 @@ struct TextBuilder {
             if pendingSpace {
                 if out.count > lineStart && out.last != 9 { out.append(32) }
                 pendingSpace = false
+            }
+            if b == 0xAD && out.last == 0xC2 {
+                // U+00AD, the soft hyphen (`&shy;`): a hyphenation hint that browsers do not show
+                // unless they break the word there; it would split words for search and filters.
+                out.removeLast()
+                lineChars -= 1
+                if links > 0 { lineLinkChars -= 1 }
+                continue
             }
             out.append(b)
             if (b & 0xC0) != 0x80 {
