@@ -89,21 +89,18 @@ enum Boilerplate {
         "podobne artykuły", "czytaj także", "gerelateerde artikelen", "похожие статьи", "читайте также",
     ]
 
-    /// Whether a short line announces links to other pages (see `linkHeadings`).
-    static func announcesLinks(_ line: String) -> Bool { startsWithPhrase(line, linkHeadings) }
+    /// Whether a short lowercased line announces links to other pages (see `linkHeadings`).
+    static func announcesLinks(_ lower: String) -> Bool { startsWithPhrase(lower, linkHeadings) }
 
-    /// Whether a whole line (lowercased) is a furniture phrase.
-    static func isFurniture(_ line: String) -> Bool {
-        guard line.count < 60 else { return false }
-        let lower = line.lowercased()
+    /// Whether a short lowercased line is a furniture phrase or starts with a furniture prefix.
+    static func isFurniture(_ lower: String) -> Bool {
         for prefix in prefixes where lower.hasPrefix(prefix) { return true }
-        return startsWithPhrase(line, phrases)
+        return startsWithPhrase(lower, phrases)
     }
 
-    /// Whether a short line is one of `phrases`, perhaps followed by a few more characters and no full stop.
-    static func startsWithPhrase(_ line: String, _ phrases: [String]) -> Bool {
-        guard line.count < 60 else { return false }
-        let lower = line.lowercased()
+    /// Whether a short lowercased line is one of `phrases`, perhaps followed by a few more
+    /// characters and no full stop.
+    static func startsWithPhrase(_ lower: String, _ phrases: [String]) -> Bool {
         for phrase in phrases where lower.hasPrefix(phrase) {
             let rest = lower.dropFirst(phrase.count)
             if rest.isEmpty || rest.count < 12 && !rest.contains(".") { return true }

@@ -521,11 +521,12 @@ struct TextBuilder {
     mutating func newline() {
         pendingSpace = false
         if out.count > lineStart {
-            if lineChars < 60 && Boilerplate.announcesLinks(String(decoding: out[lineStart...], as: UTF8.self)) {
+            // Short lines are compared with phrases, lowercased once.
+            let short = lineChars < 60 ? String(decoding: out[lineStart...], as: UTF8.self).lowercased() : nil
+            if let short, Boilerplate.announcesLinks(short) {
                 out.removeSubrange(lineStart...)
                 announced = true
-            } else if Double(lineLinkChars) > maxLinkDensity * Double(lineChars)
-                || lineChars < 400 && isFurniture(String(decoding: out[lineStart...], as: UTF8.self)) {
+            } else if Double(lineLinkChars) > maxLinkDensity * Double(lineChars) || lineChars < 400 && isFurniture(short) {
                 out.removeSubrange(lineStart...)
             } else {
                 out.append(10)
@@ -538,8 +539,11 @@ struct TextBuilder {
         lineLinkChars = 0
     }
 
-    func isFurniture(_ line: String) -> Bool {
-        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line) || Boilerplate.isMetadataLine(line)
+    /// Whether the current line (`short`: lowercased, when under 60 characters) is a cookie notice,
+    /// a furniture phrase or a metadata line.
+    func isFurniture(_ short: String?) -> Bool {
+        let line = short ?? String(decoding: out[lineStart...], as: UTF8.self)
+        return Boilerplate.isCookieNotice(line) || short.map(Boilerplate.isFurniture) == true || Boilerplate.isMetadataLine(line)
     }
 
     mutating func finish() -> String {
