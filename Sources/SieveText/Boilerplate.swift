@@ -1,6 +1,6 @@
 /// Class, id and role names that mark boilerplate or content, after trafilatura's
 /// `xpaths.py` (OVERALL_DISCARD, COMMENTS_DISCARD) and Readability's `unlikelyCandidates` /
-/// `positive` patterns. Matched as substrings of the lowercased attribute values.
+/// `positive` patterns. Matched in the lowercased attribute values, at word starts (see `NameSet`).
 enum Boilerplate {
     /// Navigation, page chrome, consent banners, sharing, comments, related links, ads, metadata.
     static let boilerplateNames = NameSet([
