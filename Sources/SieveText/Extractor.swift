@@ -373,7 +373,7 @@ struct ContentWalker {
         return second.unicodeScalars.count > text.unicodeScalars.count ? second : text
     }
 
-    /// Below this many bytes of text the page is extracted again with the class-name rules relaxed
+    /// Below this many characters of text the page is extracted again with the class-name rules relaxed
     /// (asides, forms and elements named like boilerplate are kept, comment sections still go):
     /// Readability's retry without `FLAG_STRIP_UNLIKELYS` when its result is under 500 characters,
     /// and trafilatura's fallback below `MIN_EXTRACTED_SIZE` (250).
