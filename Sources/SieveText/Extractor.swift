@@ -28,7 +28,7 @@ import SieveCore
 /// 4. **Retry** a result under 500 characters with the class-name rules relaxed (Readability's
 ///    retry without `FLAG_STRIP_UNLIKELYS`, trafilatura's fallback on short output), keeping the
 ///    longer text.
-/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 94.2% of
+/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 94.3% of
 /// the snippets that must appear and keeps out 89.8% of those that must not (trafilatura 2.3.1:
 /// 94.0% and 89.2%).
 public struct Extractor: Sendable {
@@ -399,7 +399,12 @@ struct ContentWalker {
             let tag = t.tag[i]
             if tag == .text {
                 if out.out.count == out.lineStart { lineNode = i }
-                out.append(t.text[Int(t.start[i])..<Int(t.stop[i])])
+                let bytes = t.text[Int(t.start[i])..<Int(t.stop[i])]
+                // A link whose text is its address is a citation written out, not navigation.
+                let cited = out.links > 0 && Self.isAddress(bytes)
+                if cited { out.links -= 1 }
+                out.append(bytes)
+                if cited { out.links += 1 }
             } else {
                 if tag == .a && !options.links { i = Int(t.end[i]); continue }
                 out.open(tag)
@@ -427,6 +432,12 @@ struct ContentWalker {
             box = p
         }
         return box
+    }
+
+    /// Whether text starts as a web address does ("http://…", "https://…", "www.…").
+    static func isAddress(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let trimmed = bytes.drop { $0 <= 32 }
+        return trimmed.starts(with: "http://".utf8) || trimmed.starts(with: "https://".utf8) || trimmed.starts(with: "www.".utf8)
     }
 
     /// The first text node below `i` with text left in it.

@@ -157,6 +157,20 @@ import Testing
         #expect(!text.contains("what the farmers say"))
     }
 
+    /// A link whose text is its address stays (a citation); other link-only lines go.
+    @Test func addressLinksAreCitations() throws {
+        let paragraph = "<p>The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million, after ten years.</p>"
+        let html = """
+            <body><article>\(paragraph)\(paragraph)\(paragraph)\(paragraph)
+            <p><a href="https://example.org/bridge/minutes-2024.pdf">https://example.org/bridge/minutes-2024.pdf</a></p>
+            <p><a href="/sport">More news from the valley and the hills around it</a></p>
+            \(paragraph)</article></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("https://example.org/bridge/minutes-2024.pdf"))
+        #expect(!text.contains("More news from the valley"))
+    }
+
     @Test func softHyphensAndRubyAnnotationsGo() throws {
         let html = """
             <body><article><p>Die Brü\u{AD}cke über den Fluss wird im Früh\u{AD}ling neu gebaut, sagte der Bürger\u{AD}meister am Dienstag.</p>
