@@ -1,10 +1,10 @@
 /// Class, id and role names that mark boilerplate or content, after trafilatura's
 /// `xpaths.py` (OVERALL_DISCARD, COMMENTS_DISCARD) and Readability's `unlikelyCandidates` /
-/// `positive` patterns. Matched as substrings of the lowercased attribute values.
+/// `positive` patterns. Matched in the lowercased attribute values, at word starts (see `NameSet`).
 enum Boilerplate {
     /// Navigation, page chrome, consent banners, sharing, comments, related links, ads, metadata.
     static let boilerplateNames = NameSet([
-        "nav", "menu", "footer", "sidebar", "comment", "cookie", "consent", "gdpr",
+        "menu", "footer", "sidebar", "comment", "cookie", "consent", "gdpr",
         "share", "sharing", "social", "related", "breadcrumb", "pagination", "pager", "newsletter",
         "subscri", "advert", "banner", "popup", "modal", "widget", "masthead", "toolbar",
         "login", "signup", "sponsor", "promo", "recommend", "disqus", "outbrain", "taboola",
@@ -12,7 +12,7 @@ enum Boilerplate {
         "byline", "dateline", "author", "post-meta", "entry-meta", "article-meta", "postmeta", "rating",
         "header", "caption", "credit", "copyright", "tags", "categor", "paywall", "date",
         "bio",
-    ])
+    ], anywhere: ["nav"])
 
     static func matches(_ t: HTMLTree, _ i: Int) -> Bool { t.attributes(i, containAnyOf: boilerplateNames) }
 
@@ -72,11 +72,35 @@ enum Boilerplate {
         return digits >= 4 && digits * 2 >= letters
     }
 
-    /// Whether a whole line (lowercased) is a furniture phrase.
-    static func isFurniture(_ line: String) -> Bool {
-        guard line.count < 60 else { return false }
-        let lower = line.lowercased()
+    /// Headings of boxes of links to other pages: related, recommended, latest or most-read articles,
+    /// and comment forms (after boilerpipe's `TerminatingBlocksFinder`: "comments", "post a comment",
+    /// "what you think", …). Compared with the line's start, case-insensitively, like `phrases`.
+    static let linkHeadings: [String] = [
+        "related articles", "related posts", "related stories", "related content", "related news", "more stories",
+        "more from", "you might also like", "you may also like", "recommended for you", "most popular", "most read",
+        "latest news", "latest articles", "read next", "leave a reply", "leave a comment", "post a comment",
+        "add a comment", "what do you think",
+        "ähnliche beiträge", "ähnliche artikel", "ähnliche nachrichten", "ähnliche themen", "verwandte artikel",
+        "weitere artikel", "weitere beiträge", "weitere nachrichten", "neueste artikel", "neueste beiträge",
+        "das könnte sie auch interessieren", "das könnte dich auch interessieren", "das könnte ihnen auch gefallen",
+        "meistgelesen", "top themen", "schreibe einen kommentar", "kommentar schreiben", "noch mehr",
+        "articles similaires", "sur le même sujet", "à lire aussi", "artículos relacionados", "noticias relacionadas",
+        "te puede interesar", "veja também", "leia também", "articoli correlati", "potrebbe interessarti",
+        "podobne artykuły", "czytaj także", "gerelateerde artikelen", "похожие статьи", "читайте также",
+    ]
+
+    /// Whether a short lowercased line announces links to other pages (see `linkHeadings`).
+    static func announcesLinks(_ lower: String) -> Bool { startsWithPhrase(lower, linkHeadings) }
+
+    /// Whether a short lowercased line is a furniture phrase or starts with a furniture prefix.
+    static func isFurniture(_ lower: String) -> Bool {
         for prefix in prefixes where lower.hasPrefix(prefix) { return true }
+        return startsWithPhrase(lower, phrases)
+    }
+
+    /// Whether a short lowercased line is one of `phrases`, perhaps followed by a few more
+    /// characters and no full stop.
+    static func startsWithPhrase(_ lower: String, _ phrases: [String]) -> Bool {
         for phrase in phrases where lower.hasPrefix(phrase) {
             let rest = lower.dropFirst(phrase.count)
             if rest.isEmpty || rest.count < 12 && !rest.contains(".") { return true }
@@ -96,13 +120,17 @@ enum Boilerplate {
 }
 
 /// Lowercase ASCII names, looked up by their first byte so that one pass over an attribute value
-/// tries all of them.
+/// tries all of them. A name matches at the start of a word of the value (after its start or a
+/// character that is not a letter: `site-footer`, `footer_nav`, `cookie2`), so that `pager` does not
+/// match `apageroot` nor `bio` `biobiochile`; names given as `anywhere` also match inside a word
+/// (`mainnav`, `topmenu`), as trafilatura's `contains(@class, …)` tests do.
 struct NameSet: Sendable {
-    let byFirstByte: [[[UInt8]]]
+    let byFirstByte: [[(name: [UInt8], anywhere: Bool)]]
 
-    init(_ names: [String]) {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for name in names { table[Int(name.utf8.first!)].append(Array(name.utf8)) }
+    init(_ names: [String], anywhere: [String] = []) {
+        var table = [[(name: [UInt8], anywhere: Bool)]](repeating: [], count: 256)
+        for name in names { table[Int(name.utf8.first!)].append((Array(name.utf8), false)) }
+        for name in anywhere { table[Int(name.utf8.first!)].append((Array(name.utf8), true)) }
         byFirstByte = table
     }
 }
@@ -113,10 +141,11 @@ extension HTMLTree {
         let s = Int(start[i]), e = Int(stop[i])
         return attributes.withUnsafeBufferPointer { a in
             for k in s..<e {
-                for name in names.byFirstByte[Int(a[k])] where k + name.count <= e {
+                let wordStart = k == s || !(a[k - 1] >= 97 && a[k - 1] <= 122)
+                for entry in names.byFirstByte[Int(a[k])] where k + entry.name.count <= e && (wordStart || entry.anywhere) {
                     var j = 1
-                    while j < name.count, a[k + j] == name[j] { j += 1 }
-                    if j == name.count { return true }
+                    while j < entry.name.count, a[k + j] == entry.name[j] { j += 1 }
+                    if j == entry.name.count { return true }
                 }
             }
             return false

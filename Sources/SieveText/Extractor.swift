@@ -5,9 +5,11 @@ import SieveCore
 /// The page is parsed by libxml2's HTML parser straight into a flat `HTMLTree` (SAX, no DOM), then:
 /// 1. **Clean** (after trafilatura's `MANUALLY_CLEANED` list and Readability's
 ///    `unlikelyCandidates`): scripts, styles, navigation, footers, forms, asides, figures and
-///    captions, hidden elements, and elements whose class/id/role name boilerplate (`nav`,
-///    `cookie`, `share`, `comment`, `related`, …, see `Boilerplate`) go with everything inside
-///    them, unless they hold 30% of the page's text or more (50% for asides, forms, headers).
+///    captions, ruby annotations, hidden elements, and elements whose class/id/role name boilerplate
+///    (`nav`, `cookie`, `share`, `comment`, `related`, …, matched at word starts, see `Boilerplate`)
+///    go with everything inside them, unless they hold 30% of the page's text or more (50% for
+///    asides, forms, headers) or the page's `<h1>`. A `<header>` holding the headline or a lede
+///    paragraph stays: it is the article's header, not the site's.
 /// 2. **Select** the container of the main text, by `focus`:
 ///    - `balanced` (default): the element with the most text in good paragraphs (40+ characters,
 ///      link density under 1/3) less 1.2× the text of bad ones (link density over 1/2, or under 15
@@ -19,10 +21,16 @@ import SieveCore
 ///    - `recall`: the whole cleaned body.
 /// 3. **Emit** one block per line; drop lines that are mostly link text (Kohlschütter et al.
 ///    2010: link density above 0.5; 0.3 for `precision`, 0.8 for `recall`), cookie notices,
-///    furniture phrases ("Share", "Related articles", "Foto:", …), datelines, bar-separated metadata lines
-///    and, except for `recall`, short last lines that end no sentence (bylines, credits, tags).
-/// On trafilatura's evaluation pages (`docs/benchmarks.md`) `balanced` finds 92.2% of
-/// the snippets that must appear and keeps out 89.7% of those that must not.
+///    furniture phrases ("Share", "Foto:", …), datelines, bar-separated metadata lines, soft
+///    hyphens, headings of boxes of links ("Related articles", "Das könnte Sie auch
+///    interessieren") with their box (boilerpipe's `TerminatingBlocksFinder`), and, except for
+///    `recall`, short last lines that end no sentence (bylines, credits, tags).
+/// 4. **Retry** a result under 500 characters with the class-name rules relaxed (Readability's
+///    retry without `FLAG_STRIP_UNLIKELYS`, trafilatura's fallback on short output), keeping the
+///    longer text.
+/// On trafilatura's evaluation pages (`docs/benchmarks-extraction.md`) `balanced` finds 94.3% of
+/// the snippets that must appear and keeps out 89.8% of those that must not (trafilatura 2.3.1:
+/// 94.0% and 89.2%).
 public struct Extractor: Sendable {
     public struct Options: Sendable {
         public enum Focus: String, Sendable, CaseIterable { case balanced, precision, recall }
@@ -77,10 +85,13 @@ struct ContentWalker {
     /// Characters (not bytes) of text below each node, and of link text.
     var chars: [Int32]
     var linkChars: [Int32]
+    /// The second try on a page whose first gave too little text; see `minText`.
+    let relaxed: Bool
 
-    init(tree: HTMLTree, options: Extractor.Options) {
+    init(tree: HTMLTree, options: Extractor.Options, relaxed: Bool = false) {
         t = tree
         self.options = options
+        self.relaxed = relaxed
         n = tree.count
         parent = Array(repeating: -1, count: n)
         block = Array(repeating: -1, count: n)
@@ -109,7 +120,7 @@ struct ContentWalker {
 
         var i = 0
         while i < n {
-            if removes(i, share: Double(raw[i]) / Double(pageChars)) {
+            if removes(i, share: Double(raw[i]) / Double(pageChars), raw: raw) {
                 let e = Int(t.end[i])
                 for k in i..<e { removed[k] = true }
                 i = e
@@ -131,21 +142,21 @@ struct ContentWalker {
 
     /// Whether element `i` is boilerplate to drop with its subtree. `share` is its part of the
     /// page's text: a container holding most of the page is never dropped for its class name.
-    func removes(_ i: Int, share: Double) -> Bool {
+    func removes(_ i: Int, share: Double, raw: [Int32]) -> Bool {
         let tag = t.tag[i]
         switch tag {
         case .text, .html, .body:
             return false
         case .script, .style, .template, .head, .svg, .math, .canvas, .iframe, .embed, .object,
              .select, .option, .textarea, .button, .input, .dialog, .audio, .video, .map, .picture, .title, .nav, .footer,
-             .figcaption:
+             .figcaption, .rt, .rp:  // ruby annotations (readings over CJK text), as in trafilatura's MANUALLY_CLEANED
             return true
         case .table where !options.tables:
             return true
         case .aside, .menu, .form, .figure, .noscript:
-            return share < 0.5
+            return share < 0.5 && !relaxed
         case .header:
-            return share < 0.5 && !inside(i, .article)
+            return share < 0.5 && !inside(i, .article) && !holdsHeadline(i, orLede: true, raw: raw)
         default:
             break
         }
@@ -157,7 +168,18 @@ struct ContentWalker {
             return false
         }
         guard t.hasAttributes(i), share < 0.3 else { return false }
+        if relaxed { return Boilerplate.isComments(t, i) }
         return Boilerplate.matches(t, i) && !(Boilerplate.isContent(t, i) && !Boilerplate.isComments(t, i))
+            && !holdsHeadline(i, orLede: false, raw: raw)
+    }
+
+    /// Whether element `i` holds the page's headline (`<h1>`) or, with `orLede`, a lede (a paragraph
+    /// of 80+ characters): then it is the header of the article, not of the site, whatever its name
+    /// says. HTML's `<header>` ("introductory content … or navigational aids") covers both;
+    /// trafilatura and Readability keep headers (only trafilatura's precision mode drops them).
+    func holdsHeadline(_ i: Int, orLede: Bool, raw: [Int32]) -> Bool {
+        for k in (i + 1)..<Int(t.end[i]) where t.tag[k] == .h1 || orLede && t.tag[k] == .p && raw[k] >= 80 { return true }
+        return false
     }
 
     /// Whether element `p` holds code or data rather than text (its text is never counted).
@@ -344,12 +366,23 @@ struct ContentWalker {
         for root in selection() {
             emit(root, into: &out)
         }
-        return out.finish()
+        let text = out.finish()
+        guard !relaxed, text.unicodeScalars.count < Self.minText else { return text }
+        var retry = ContentWalker(tree: t, options: options, relaxed: true)
+        let second = retry.mainText()
+        return second.unicodeScalars.count > text.unicodeScalars.count ? second : text
     }
+
+    /// Below this many characters of text the page is extracted again with the class-name rules relaxed
+    /// (asides, forms and elements named like boilerplate are kept, comment sections still go):
+    /// Readability's retry without `FLAG_STRIP_UNLIKELYS` when its result is under 500 characters,
+    /// and trafilatura's fallback below `MIN_EXTRACTED_SIZE` (250).
+    static let minText = 500
 
     func emit(_ root: Int, into out: inout TextBuilder) {
         var closing: [Int32] = []  // ends of open block, link, pre and cell elements
         var closingTag: [HTMLTag] = []
+        var lineNode = root  // the first text node of the line being built
         var i = root
         let e = Int(t.end[root])
         while i < e {
@@ -357,10 +390,21 @@ struct ContentWalker {
                 out.close(closingTag.removeLast())
                 closing.removeLast()
             }
+            if out.announced {
+                out.announced = false
+                let box = announcedBox(lineNode, root: root)
+                if Int(t.end[box]) > i { i = Int(t.end[box]); continue }
+            }
             if removed[i] { i = Int(t.end[i]); continue }
             let tag = t.tag[i]
             if tag == .text {
-                out.append(t.text[Int(t.start[i])..<Int(t.stop[i])])
+                if out.out.count == out.lineStart { lineNode = i }
+                let bytes = t.text[Int(t.start[i])..<Int(t.stop[i])]
+                // A link whose text is its address is a citation written out, not navigation.
+                let cited = out.links > 0 && Self.isAddress(bytes)
+                if cited { out.links -= 1 }
+                out.append(bytes)
+                if cited { out.links += 1 }
             } else {
                 if tag == .a && !options.links { i = Int(t.end[i]); continue }
                 out.open(tag)
@@ -374,6 +418,37 @@ struct ContentWalker {
             i += 1
         }
         while let tag = closingTag.popLast() { out.close(tag) }
+    }
+
+    /// The box of links that a heading such as "Related stories" opens (`node` is its text): the
+    /// largest element inside `root` whose text starts with the heading and holds under half of
+    /// `root`'s text. Boilerpipe's `TerminatingBlocksFinder` ends the article at such a line; leaving
+    /// out only its box keeps the article's text after a box of links placed inside it.
+    func announcedBox(_ node: Int, root: Int) -> Int {
+        var box = node
+        while parent[box] > Int32(root) {
+            let p = Int(parent[box])
+            guard chars[p] * 2 < chars[root], firstText(p) == node else { break }
+            box = p
+        }
+        return box
+    }
+
+    /// Whether text starts as a web address does ("http://…", "https://…", "www.…").
+    static func isAddress(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let trimmed = bytes.drop { $0 <= 32 }
+        return trimmed.starts(with: "http://".utf8) || trimmed.starts(with: "https://".utf8) || trimmed.starts(with: "www.".utf8)
+    }
+
+    /// The first text node below `i` with text left in it.
+    func firstText(_ i: Int) -> Int {
+        var k = i + 1
+        while k < Int(t.end[i]) {
+            if removed[k] { k = Int(t.end[k]); continue }
+            if t.tag[k] == .text && chars[k] > 0 { return k }
+            k += 1
+        }
+        return -1
     }
 
     func title() -> String {
@@ -399,6 +474,9 @@ struct TextBuilder {
     var structured = false
     /// Where the last structured line ends; trimming stops there.
     var structuredEnd = 0
+    /// The line just ended announced a box of links ("Related articles", "Most read"); the caller
+    /// leaves out the box (`ContentWalker.announcedBox`).
+    var announced = false
 
     init(options: Extractor.Options) {
         switch options.focus {
@@ -442,6 +520,14 @@ struct TextBuilder {
                 if out.count > lineStart && out.last != 9 { out.append(32) }
                 pendingSpace = false
             }
+            if b == 0xAD && out.last == 0xC2 {
+                // U+00AD, the soft hyphen (`&shy;`): a hyphenation hint that browsers do not show
+                // unless they break the word there; it would split words for search and filters.
+                out.removeLast()
+                lineChars -= 1
+                if links > 0 { lineLinkChars -= 1 }
+                continue
+            }
             out.append(b)
             if (b & 0xC0) != 0x80 {
                 lineChars += 1
@@ -454,8 +540,12 @@ struct TextBuilder {
     mutating func newline() {
         pendingSpace = false
         if out.count > lineStart {
-            if Double(lineLinkChars) > maxLinkDensity * Double(lineChars)
-                || lineChars < 400 && isFurniture(String(decoding: out[lineStart...], as: UTF8.self)) {
+            // Short lines are compared with phrases, lowercased once.
+            let short = lineChars < 60 ? String(decoding: out[lineStart...], as: UTF8.self).lowercased() : nil
+            if let short, Boilerplate.announcesLinks(short) {
+                out.removeSubrange(lineStart...)
+                announced = true
+            } else if Double(lineLinkChars) > maxLinkDensity * Double(lineChars) || lineChars < 400 && isFurniture(short) {
                 out.removeSubrange(lineStart...)
             } else {
                 out.append(10)
@@ -468,8 +558,11 @@ struct TextBuilder {
         lineLinkChars = 0
     }
 
-    func isFurniture(_ line: String) -> Bool {
-        Boilerplate.isCookieNotice(line) || line.count < 60 && Boilerplate.isFurniture(line) || Boilerplate.isMetadataLine(line)
+    /// Whether the current line (`short`: lowercased, when under 60 characters) is a cookie notice,
+    /// a furniture phrase or a metadata line.
+    func isFurniture(_ short: String?) -> Bool {
+        let line = short ?? String(decoding: out[lineStart...], as: UTF8.self)
+        return Boilerplate.isCookieNotice(line) || short.map(Boilerplate.isFurniture) == true || Boilerplate.isMetadataLine(line)
     }
 
     mutating func finish() -> String {

@@ -5,7 +5,7 @@ public enum HTMLTag: UInt8, Sendable {
     case a, address, article, aside, audio, blockquote, body, br, button, canvas, caption, center
     case dd, details, dialog, div, dl, dt, embed, fieldset, figcaption, figure, footer, form
     case h1, h2, h3, h4, h5, h6, head, header, hr, html, iframe, img, input, label, li, main, map, math
-    case menu, nav, noscript, object, ol, option, p, picture, pre, script, section, select, style
+    case menu, nav, noscript, object, ol, option, p, picture, pre, rp, rt, script, section, select, style
     case span, summary, svg, table, td, template, textarea, th, title, tr, ul, video
 
     private static let byName: [String: HTMLTag] = {

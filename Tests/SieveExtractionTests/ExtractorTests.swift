@@ -96,6 +96,91 @@ import Testing
             """)
     }
 
+    /// Class names match at word starts: `pager` is a pager in `site-pager`, not in `apageroot`.
+    @Test func classNamesMatchAtWordStarts() throws {
+        let sections = [
+            "The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million.",
+            "Work starts in spring and should be finished before the first snow falls on the valley next winter.",
+            "Traffic will cross the river on a ferry while the bridge is closed, the mayor said after the vote.",
+            "The old bridge was built in 1820 by the miller's guild and has carried carts, cars and buses since.",
+        ].map { "<section class=\"apageroot__section\"><p>\($0) \($0)</p></section>" }.joined()
+        let html = """
+            <body><main>\(sections)</main>
+            <div class="site-pager"><p>Page two of the archive, with older stories from the valley, sorted by date.</p></div></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("rebuild the old stone bridge"))
+        #expect(text.contains("built in 1820"))
+        #expect(!text.contains("Page two of the archive"))
+    }
+
+    /// A header that holds the headline or the lede is the article's; the site's header goes.
+    @Test func articleHeadersStaySiteHeadersGo() throws {
+        let html = """
+            <body><header><a href="/">Valley News</a> <a href="/sport">Sport</a></header>
+            <div class="story"><header class="intro"><p>The old stone bridge will be rebuilt: the council found the money after ten years of debate and delay.</p></header>
+            <div class="text"><p>The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million.</p>
+            <p>Work starts in spring and should be finished before the first snow falls on the valley next winter.</p></div></div></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.hasPrefix("The old stone bridge will be rebuilt"))
+        #expect(!text.contains("Valley News"))
+    }
+
+    /// A page whose text sits only in elements named like boilerplate is extracted again with the
+    /// names ignored (comment sections still go) rather than coming out empty.
+    @Test func shortResultsAreRetriedWithoutClassNames() throws {
+        let html = """
+            <body><div class="widget-wrap"><div class="widget-container">
+            <p>The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million.</p>
+            <p>Work starts in spring and should be finished before the first snow falls on the valley next winter.</p></div></div>
+            <div class="comments"><p>First! This is the best news I have read all year, thank you so much.</p></div></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("rebuild the old stone bridge"))
+        #expect(text.contains("before the first snow"))
+        #expect(!text.contains("First!"))
+    }
+
+    /// "Related stories" and its box of links go, and the article goes on after the box.
+    @Test func headingsOfLinkBoxesRemoveTheBox() throws {
+        let paragraph = "<p>The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million, after ten years.</p>"
+        let html = """
+            <body><article>\(paragraph)\(paragraph)
+            <div><h3>Related stories</h3><p>Floods in the valley: what the farmers say about the spring that never came to the hills.</p></div>
+            <p>Work starts in spring and should be finished before the first snow falls on the valley next winter, the mayor said.</p>
+            </article></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("before the first snow"))
+        #expect(!text.contains("Related stories"))
+        #expect(!text.contains("what the farmers say"))
+    }
+
+    /// A link whose text is its address stays (a citation); other link-only lines go.
+    @Test func addressLinksAreCitations() throws {
+        let paragraph = "<p>The council voted on Tuesday to rebuild the old stone bridge over the river, at a cost of two million, after ten years.</p>"
+        let html = """
+            <body><article>\(paragraph)\(paragraph)\(paragraph)\(paragraph)
+            <p><a href="https://example.org/bridge/minutes-2024.pdf">https://example.org/bridge/minutes-2024.pdf</a></p>
+            <p><a href="/sport">More news from the valley and the hills around it</a></p>
+            \(paragraph)</article></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("https://example.org/bridge/minutes-2024.pdf"))
+        #expect(!text.contains("More news from the valley"))
+    }
+
+    @Test func softHyphensAndRubyAnnotationsGo() throws {
+        let html = """
+            <body><article><p>Die Brü\u{AD}cke über den Fluss wird im Früh\u{AD}ling neu gebaut, sagte der Bürger\u{AD}meister am Dienstag.</p>
+            <p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。</p></article></body>
+            """
+        let text = try #require(Extractor().extract(html)).text
+        #expect(text.contains("Die Brücke über den Fluss wird im Frühling neu gebaut, sagte der Bürgermeister am Dienstag."))
+        #expect(text.contains("子どもへの虐待をなくすための法律ができました。"))
+    }
+
     @Test func emptyInputIsNotADocument() {
         #expect(Extractor().extract("") == nil)
     }
