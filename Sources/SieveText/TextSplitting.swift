@@ -33,9 +33,36 @@ public enum PythonText {
         return isAlpha(c) || c.properties.numericType != nil
     }
 
-    /// `len(s)`: the number of code points.
+    /// `len(s)`: the number of code points (the bytes that are not UTF-8 continuation bytes).
     @inline(__always)
-    public static func length<S: StringProtocol>(_ s: S) -> Int { s.utf8.count { $0 & 0xC0 != 0x80 } }
+    public static func length<S: StringProtocol>(_ s: S) -> Int {
+        s.utf8.withContiguousStorageIfAvailable(codePoints) ?? s.utf8.count { $0 & 0xC0 != 0x80 }
+    }
+
+    /// The code points of valid UTF-8, eight bytes at a time: a continuation byte (10xxxxxx) has
+    /// bit 7 set and bit 6 clear.
+    public static func codePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+        let n = bytes.count
+        var continuations = 0
+        var i = 0
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            continuations += (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if bytes[i] & 0xC0 == 0x80 { continuations += 1 }
+            i += 1
+        }
+        return n - continuations
+    }
+
+    /// How many times `byte` occurs in `s` (an ASCII byte: a newline, say).
+    @inline(__always)
+    public static func count<S: StringProtocol>(byte: UInt8, in s: S) -> Int {
+        s.utf8.withContiguousStorageIfAvailable { $0.count { $0 == byte } } ?? s.utf8.count { $0 == byte }
+    }
 
     /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
     /// mark into the character before it).
