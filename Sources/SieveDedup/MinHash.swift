@@ -16,7 +16,9 @@ import SieveCore
 /// for the closest-pair problem"), whose top bits carry the minimum. 32-bit minima as in
 /// datasketch's `MinHash` (values below 2³²); 8 permutations per AVX2 vector
 /// (`SIMD8<UInt32>`: `vpmulld`, `vpaddd`, `vpminud`), so the 112 permutations of a shingle cost
-/// 14 vector multiply-adds instead of 112 scalar 64-bit ones.
+/// 14 vector multiply-adds instead of 112 scalar 64-bit ones. On random sets, their agreement
+/// estimates J without bias and with the variance of 112 independent permutations, J(1 − J)/112
+/// (`minHashAgreementIsUnbiasedWithBinomialVariance`).
 public struct MinHashConfig: Sendable, Hashable {
     public var ngram: Int
     public var bands: Int
@@ -45,7 +47,7 @@ public struct MinHashConfig: Sendable, Hashable {
 
 /// Computes signatures and band keys; one per worker (it owns scratch buffers).
 public struct MinHasher {
-    public typealias Lanes = SIMD8<UInt32>
+    typealias Lanes = SIMD8<UInt32>
     public let config: MinHashConfig
     /// The permutations' multipliers and offsets, 8 per vector, padded to a whole number of
     /// vector pairs (the padding lanes are computed and never read).

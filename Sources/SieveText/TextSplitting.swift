@@ -41,7 +41,7 @@ public enum PythonText {
 
     /// The code points of valid UTF-8, eight bytes at a time: a continuation byte (10xxxxxx) has
     /// bit 7 set and bit 6 clear.
-    public static func codePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func codePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
         let n = bytes.count
         var continuations = 0
