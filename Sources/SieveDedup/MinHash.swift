@@ -99,8 +99,7 @@ public struct MinHasher {
         words.withUnsafeBufferPointer { w in
             shingleHashes.withUnsafeMutableBufferPointer { hashes in
                 keys.withUnsafeMutableBufferPointer { keys in
-                    for s in 0..<shingleCount {
-                        let h = ShingleHash.shingle(w.baseAddress! + s, min(count, n))
+                    ShingleHash.forEachShingle(UnsafeBufferPointer(rebasing: w[0..<count]), n: n) { s, h in
                         hashes[s] = h
                         keys[s] = UInt32(truncatingIfNeeded: h >> 32)
                     }

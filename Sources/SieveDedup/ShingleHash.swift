@@ -4,8 +4,8 @@
 /// Words: wyhash's mixing (Wang Yi, https://github.com/wangyi-fudan/wyhash, `_wymum` and the
 /// ≤ 16-byte reads of `wyhash`; not byte-compatible with it): the 128-bit product of the word's
 /// bytes and a secret, folded by xor. Shingles: the words' hashes rotated by 13 bits per position
-/// and xored (so order matters), then MurmurHash3's `fmix64` finaliser (Appleby), a bijection whose
-/// top bits depend on every input bit.
+/// and xored (so order matters; rolled along the text), then MurmurHash3's `fmix64` finaliser
+/// (Appleby), a bijection whose top bits depend on every input bit.
 enum ShingleHash {
     static let s0: UInt64 = 0xA076_1D64_78BD_642F
     static let s1: UInt64 = 0xE703_7ED1_A0B4_28DB
@@ -38,14 +38,27 @@ enum ShingleHash {
         return mum(a ^ s1, b ^ seed)
     }
 
-    /// The hash of a shingle: `count` consecutive word hashes.
-    @inline(__always) static func shingle(_ words: UnsafePointer<UInt64>, _ count: Int) -> UInt64 {
-        var x = UInt64(count)
-        for k in 0..<count {
-            let r = UInt64(truncatingIfNeeded: 13 &* k)
-            x ^= words[k] &<< r | words[k] &>> (64 &- r)
+    /// Calls `body` with the index and hash of each shingle of `words`: every window of `n`
+    /// consecutive word hashes, or the one window of all of them when there are fewer. A
+    /// window's rotate-xor is rolled from the previous one's (take out the first word, rotate
+    /// back by 13, add the new last word), so each costs O(1) whatever `n`.
+    @inline(__always) static func forEachShingle(_ words: UnsafeBufferPointer<UInt64>, n: Int, _ body: (Int, UInt64) -> Void) {
+        guard !words.isEmpty else { return }
+        let width = min(words.count, n)
+        var x: UInt64 = 0
+        for k in 0..<width { x ^= rotated(words[k], by: 13 &* k) }
+        body(0, fmix64(x ^ UInt64(width)))
+        guard words.count > n else { return }
+        for s in 1...(words.count - n) {
+            x = rotated(x ^ words[s - 1], by: 64 - 13) ^ rotated(words[s + n - 1], by: 13 &* (n - 1))
+            body(s, fmix64(x ^ UInt64(width)))
         }
-        return fmix64(x)
+    }
+
+    /// `value` rotated left by `bits` (mod 64).
+    @inline(__always) static func rotated(_ value: UInt64, by bits: Int) -> UInt64 {
+        let r = UInt64(truncatingIfNeeded: bits) & 63
+        return value &<< r | value &>> (64 &- r)
     }
 
     @inline(__always) static func fmix64(_ value: UInt64) -> UInt64 {

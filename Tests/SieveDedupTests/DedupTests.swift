@@ -117,6 +117,21 @@ func ids(_ numbers: [Int]) -> [String] { numbers.map { "licence-" + zeroPadded($
     #expect(Set(hashes).count == hashes.count)
 }
 
+/// Rolling a shingle's rotate-xor along the words gives every window's hash as computed afresh.
+@Test func rollingShingleHashesEqualTheDirectOnes() {
+    var random = SplitMix64(seed: 7)
+    for (count, n) in [(0, 5), (3, 5), (5, 5), (40, 5), (30, 1), (30, 9)] {
+        let words = (0..<count).map { _ in random.next() }
+        var rolled: [UInt64] = []
+        words.withUnsafeBufferPointer { ShingleHash.forEachShingle($0, n: n) { s, h in #expect(s == rolled.count); rolled.append(h) } }
+        let width = min(count, n)
+        let direct = count == 0 ? [] : (0...(count - width)).map { s in
+            ShingleHash.fmix64((0..<width).reduce(UInt64(width)) { $0 ^ ShingleHash.rotated(words[s + $1], by: 13 * $1) })
+        }
+        #expect(rolled == direct)
+    }
+}
+
 @Test func minHashFindsTheNearDuplicateLicencesAndNothingElse() throws {
     let streaming = try run(MinHashStreamingStage(config: MinHashConfig(), metadata: false), Licences.documents)
     #expect(streaming.ids == ids(Licences.survivors))
