@@ -41,8 +41,14 @@ public struct TextSimplifier {
         out = result
     }
 
+    /// Bytes that may be read (not written) after the end of a word `forEachWord` passes: its
+    /// words start at the beginning of an initialised scratch buffer with room for this much more,
+    /// so a hash can load 8 or 16 bytes at once and mask.
+    public static let readableAfterWord = 16
+
     /// Calls `body` with each word of the simplified text, in order (the bytes are valid during
-    /// the call only). One pass over the text: MinHash hashes words as they end.
+    /// the call only; `readableAfterWord` more bytes may be read). One pass over the text:
+    /// MinHash hashes words as they end.
     @inline(__always)
     public mutating func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
@@ -50,21 +56,40 @@ public struct TextSimplifier {
         text.withUTF8 { utf8 in
             let n = utf8.count
             // A word never exceeds 4 bytes per input byte (see `mapping`).
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * n + 1) { buffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * n + Self.readableAfterWord) { buffer in
+                buffer.initialize(repeating: 0)
+                let input = UnsafeRawPointer(utf8.baseAddress!)
+                let output = UnsafeMutableRawPointer(buffer.baseAddress!)
                 var j = 0
                 var inDigits = false
                 var i = 0
                 while i < n {
+                    // ASCII letters eight at a time: the run of letters at i is lowercased and
+                    // copied at once (bytes after it are written too, and overwritten later).
+                    if i + 8 <= n {
+                        let x = input.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
+                        let letters = Self.asciiLetters(x)
+                        let k = (~letters & Self.highs).trailingZeroBitCount >> 3
+                        if k > 0 {
+                            output.storeBytes(of: (x | 0x2020_2020_2020_2020).littleEndian, toByteOffset: j, as: UInt64.self)
+                            j += k
+                            i += k
+                            inDigits = false
+                            if k == 8 || i == n { continue }
+                        }
+                    }
                     let b = utf8[i]
                     let mapping: Mapping
                     if b < 0x80 {
                         i += 1
-                        switch classes[Int(b)] {
-                        case 0:
+                        let c = classes[Int(b)]
+                        if c >= 0x61 {
                             inDigits = false
-                            buffer[j] = b | ((b &- 0x41) < 26 ? 0x20 : 0)
+                            buffer[j] = c
                             j += 1
                             continue
+                        }
+                        switch c {
                         case 1: mapping = .space
                         case 3 where foldDigits: mapping = .digit
                         case 3:
@@ -106,11 +131,23 @@ public struct TextSimplifier {
         }
     }
 
-    /// What one ASCII byte is: 0 letter/kept, 1 space, 2 removed punctuation, 3 digit.
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `x` that is an ASCII letter (SWAR: no carry crosses a byte,
+    /// as each sum stays below 0x100).
+    @inline(__always) static func asciiLetters(_ x: UInt64) -> UInt64 {
+        let low7 = (x | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F      // ≥ 0x61 ('a')
+        let aboveZ = low7 &+ 0x0505_0505_0505_0505        // ≥ 0x7B (after 'z')
+        return atLeastA & ~aboveZ & ~x & highs
+    }
+
+    /// What one ASCII byte becomes: a letter its lowercase form, else 1 space, 2 removed
+    /// punctuation, 3 digit.
     static let asciiClass: [UInt8] = (0..<128).map { b -> UInt8 in
         switch UInt8(b) {
         case 0x30...0x39: 3
-        case 0x41...0x5A, 0x61...0x7A: 0
+        case 0x41...0x5A, 0x61...0x7A: UInt8(b) | 0x20
         case 0x00...0x20, 0x7F: 1
         default: 2
         }

@@ -40,11 +40,11 @@ public struct FineWebQualityFilter: DocumentFilter {
         if ratio < linePunctuationThreshold, !(ratio == 0 && linePunctuationExcludeZero) {
             return .drop(reason: "line_punct_ratio")
         }
-        if Double(lines.count { $0.utf8.count { $0 & 0xC0 != 0x80 } <= shortLineLength }) / n > shortLineThreshold {
+        if Double(lines.count { PythonText.length($0) <= shortLineLength }) / n > shortLineThreshold {
             return .drop(reason: "short_line_ratio")
         }
-        let newlines = text.utf8.count { $0 == 0x0A }
-        let characters = text.utf8.count { $0 & 0xC0 != 0x80 } - newlines
+        let newlines = PythonText.count(byte: 0x0A, in: text)
+        let characters = PythonText.length(text) - newlines
         if Double(findDuplicates(lines, table: table).characters) / Double(characters) > charDuplicatesRatio {
             return .drop(reason: "char_dup_ratio")
         }

@@ -1,3 +1,5 @@
+import SieveText
+
 /// 64-bit hashes of UTF-8 bytes, so that sets of lines, paragraphs and n-grams compare code
 /// points exactly as Python's `str` does (Swift's `String` equality would fold canonically
 /// equivalent spellings together, and hashes them more slowly). With 64 bits, two different
@@ -127,7 +129,7 @@ func findDuplicates(_ items: [Substring], table: HashCounter) -> (elements: Int,
     var characters = 0
     for (k, item) in items.enumerated() where table.add(TextHash.of(item), at: k).count > 1 {
         elements += 1
-        characters += item.utf8.count { $0 & 0xC0 != 0x80 }
+        characters += PythonText.length(item)
     }
     return (elements, characters)
 }

@@ -33,9 +33,36 @@ public enum PythonText {
         return isAlpha(c) || c.properties.numericType != nil
     }
 
-    /// `len(s)`: the number of code points.
+    /// `len(s)`: the number of code points (the bytes that are not UTF-8 continuation bytes).
     @inline(__always)
-    public static func length<S: StringProtocol>(_ s: S) -> Int { s.utf8.count { $0 & 0xC0 != 0x80 } }
+    public static func length<S: StringProtocol>(_ s: S) -> Int {
+        s.utf8.withContiguousStorageIfAvailable(codePoints) ?? s.utf8.count { $0 & 0xC0 != 0x80 }
+    }
+
+    /// The code points of valid UTF-8, eight bytes at a time: a continuation byte (10xxxxxx) has
+    /// bit 7 set and bit 6 clear.
+    static func codePoints(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return 0 }
+        let n = bytes.count
+        var continuations = 0
+        var i = 0
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            continuations += (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if bytes[i] & 0xC0 == 0x80 { continuations += 1 }
+            i += 1
+        }
+        return n - continuations
+    }
+
+    /// How many times `byte` occurs in `s` (an ASCII byte: a newline, say).
+    @inline(__always)
+    public static func count<S: StringProtocol>(byte: UInt8, in s: S) -> Int {
+        s.utf8.withContiguousStorageIfAvailable { $0.count { $0 == byte } } ?? s.utf8.count { $0 == byte }
+    }
 
     /// `s.startswith(prefix)`, by code points (not by `Character`, which would fold a combining
     /// mark into the character before it).
@@ -102,23 +129,32 @@ public enum PythonText {
     /// `re.split("\n{min,}", s)` (`min` 1 splits lines as Gopher's repetition rule does, 2 paragraphs):
     /// keeps empty fields at the ends, as `re.split` does.
     public static func split(_ s: Substring, newlineRunsOf minimum: Int) -> [Substring] {
+        guard let cuts = s.utf8.withContiguousStorageIfAvailable({ newlineRuns($0, minimum) }) else {
+            return split(Substring(String(s)), newlineRunsOf: minimum)
+        }
         var parts: [Substring] = []
-        let bytes = s.utf8
-        var start = bytes.startIndex
-        var i = start
-        while i < bytes.endIndex {
-            guard bytes[i] == 0x0A else { bytes.formIndex(after: &i); continue }
-            var j = i
-            var run = 0
-            while j < bytes.endIndex, bytes[j] == 0x0A { run += 1; bytes.formIndex(after: &j) }
-            if run >= minimum {
-                parts.append(s[start..<i])
-                start = j
-            }
-            i = j
+        parts.reserveCapacity(cuts.count + 1)
+        var start = s.startIndex
+        for cut in cuts {
+            parts.append(s[start..<s.utf8.index(s.startIndex, offsetBy: cut.lowerBound)])
+            start = s.utf8.index(s.startIndex, offsetBy: cut.upperBound)
         }
         parts.append(s[start...])
         return parts
+    }
+
+    /// The byte ranges of the runs of at least `minimum` newlines.
+    private static func newlineRuns(_ bytes: UnsafeBufferPointer<UInt8>, _ minimum: Int) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x0A else { i += 1; continue }
+            var j = i
+            while j < bytes.count, bytes[j] == 0x0A { j += 1 }
+            if j - i >= minimum { runs.append(i..<j) }
+            i = j
+        }
+        return runs
     }
 
     /// `s.count(sub)` for an ASCII or any UTF-8 `needle`: non-overlapping occurrences.
@@ -526,7 +562,8 @@ public final class WordSplitter {
             }
             return true
         }
-        guard hasPrefix("http://") || hasPrefix("https://") || hasPrefix("www.") else { return nil }
+        guard start < b.count, b[start] | 0x20 == 0x68 || b[start] | 0x20 == 0x77,  // h, w
+              hasPrefix("http://") || hasPrefix("https://") || hasPrefix("www.") else { return nil }
         var end = start
         while end < b.count, b[end] > 0x20 { end += 1 }
         while end > start, [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x5D, 0x22, 0x27].contains(b[end - 1]) { end -= 1 }

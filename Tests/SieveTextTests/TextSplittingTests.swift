@@ -57,6 +57,13 @@ import Testing
         #expect(PythonText.splitWhitespace(" a \u{1F}b\u{A0}c ") == ["a", "b", "c"])
         #expect(PythonText.strip("\u{3000} x \u{85}") == "x")
         #expect(PythonText.split("a\n\n\nb\nc", newlineRunsOf: 2) == ["a", "b\nc"])
+        #expect(PythonText.split("\na\n\nb\n", newlineRunsOf: 1) == ["", "a", "b", ""])
+        #expect(PythonText.split("ab", newlineRunsOf: 1) == ["ab"])
+        // len(): code points, across the eight-byte steps (é is 2 bytes, 𝄞 is 4, 中 is 3).
+        #expect(PythonText.length("") == 0)
+        #expect(PythonText.length("abcdefgé𝄞中 xyz") == 14)
+        #expect(PythonText.length(Substring("éééééééé")) == 8)
+        #expect(PythonText.count(byte: 0x0A, in: "a\n\nb\né\n") == 4)
         #expect(PythonText.count("...", in: "a.... b...") == 2)
         #expect(PythonText.isWordCharacter("é") && PythonText.isWordCharacter("_") && !PythonText.isWordCharacter("\u{301}"))
         #expect(PythonText.endsWith("x-\u{301}", "\u{301}") && !PythonText.endsWith("ab", "xab"))
