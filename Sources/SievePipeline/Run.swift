@@ -154,6 +154,8 @@ public struct Run: Sendable {
             positions.append(from + 1)
         }
         for k in steps {
+            var context = context
+            context.products = PipelineSpec.products(of: spec.steps[..<k])
             stages.append(try spec.steps[k].definition.make(spec.steps[k].params, context: context))
             positions.append(k + 1)
         }
