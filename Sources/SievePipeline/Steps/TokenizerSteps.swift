@@ -20,7 +20,7 @@ let tokenizerSteps: [StepDefinition] = [
         var tokenizerPath = named, recordedPath = named
         if named.hasPrefix("$") {
             guard let product = context.products[String(named.dropFirst())] else {
-                throw params.location.error(key: "tokenizer", "'\(named)' names no earlier step of this pipeline that writes a tokenizer (put a train_tokenizer step before tokenize)")
+                throw (params.value("tokenizer")?.location ?? params.location).error(key: "tokenizer", "'\(named)' names no earlier step of this pipeline that writes a tokenizer (put a train_tokenizer step before tokenize)")
             }
             tokenizerPath = context.outputPath(product)
             recordedPath = product
