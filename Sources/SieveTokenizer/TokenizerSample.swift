@@ -26,9 +26,10 @@ struct SampleKey: Comparable, Hashable {
 }
 
 /// The documents that come first by `SampleKey` and whose texts add up to at most `budget` bytes
-/// (the longest such prefix), chosen while documents stream past in any order: a max-heap holds
-/// the prefix so far, and `ceiling` is the first key that did not fit, so that nothing after it
-/// gets in. Memory is bounded by the budget, whatever the corpus size.
+/// (the longest such prefix): bottom-k sampling (Cohen & Kaplan 2007, "Summarizing data using
+/// bottom-k sketches") with a byte budget in place of k. Chosen while documents stream past in any
+/// order: a max-heap holds the prefix so far, and `ceiling` is the first key that did not fit, so
+/// that nothing after it gets in. Memory is bounded by the budget, whatever the corpus size.
 ///
 /// A corpus-wide sample is the sample of the per-file samples: each file's share of the global
 /// prefix lies inside the file's own prefix, and the smallest of the files' ceilings bounds the
