@@ -10,7 +10,7 @@ struct AblateCommand: ParsableCommand {
             Example:
               sieve run pipelines/web-scored.yaml --run-dir runs/web-scored
               sieve ablate runs/web --documents 'runs/web-scored/out/text/*.jsonl' \\
-                --tokenizer models/web/tokenizer.json \\
+                --tokenizer runs/web/tokenizer/tokenizer.json \\
                 --reference fixtures/prose/tinyshakespeare-head.txt
               sieve report runs/web       (shows RUN/ablation.json)
 

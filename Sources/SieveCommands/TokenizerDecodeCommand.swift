@@ -7,7 +7,7 @@ struct TokenizerDecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Turn token ids (from standard input or arguments, separated by spaces, commas or lines) back into text.",
         discussion: """
-            Example: sieve generate --checkpoint runs/web/pretrain --max-tokens 50 | sieve tokenizer decode --tokenizer models/web/tokenizer.json
+            Example: sieve generate --checkpoint runs/web/pretrain --max-tokens 50 | sieve tokenizer decode --tokenizer runs/web/tokenizer/tokenizer.json
             """)
 
     @Option(help: "The tokenizer.json the ids come from.") var tokenizer: String

@@ -3,7 +3,9 @@
 /// with barriers between them (DESIGN §6):
 ///
 /// 1. the steps before it run per input file and their documents go to `collector(file:)` (which
-///    writes per-file facts under `work`) while the runner stages the documents themselves;
+///    writes per-file facts under `work`) while the runner stages the documents themselves, in
+///    order, in `work/staged/FILE.jsonl.zst` (FILE: the input file's number, five digits), which
+///    a reduce may read too (`train_tokenizer` reads its sample's texts there);
 /// 2. its `reducePhases` run in order, each as independent parallel tasks (`reduce`);
 /// 3. per input file, `filter(file:)` reads the staged documents in the same order and decides,
 ///    and the steps after it go on.

@@ -127,6 +127,7 @@ public struct PipelineSpec: Sendable {
             }
             var context = StepContext()
             context.requested = RequestedPaths()
+            context.products = products(of: steps)
             _ = try definition.make(params, context: context)
             if !allowOutside, let escape = context.requested!.paths.lazy.compactMap(RequestedPaths.escape).first {
                 throw location(paramsNode, file: file).error(key: stepName,
@@ -147,6 +148,16 @@ public struct PipelineSpec: Sendable {
                             steps: steps, tasks: tasks)
         spec.slurm = slurm
         return spec
+    }
+
+    /// The files that steps `earlier` make for the steps after them (`StepContext.products`).
+    static func products(of earlier: some Sequence<Step>) -> [String: String] {
+        var products: [String: String] = [:]
+        for step in earlier {
+            var params = step.params
+            if let product = try? step.definition.product?(&params) { products[step.name] = product }
+        }
+        return products
     }
 
     // MARK: - YAML nodes to parameters

@@ -175,6 +175,8 @@ public struct Run: Sendable {
             if let corpus = corpusStages[k], !corpus.needsDocuments {
                 stages.append(try corpus.filter(file: file, work: workDirectory(step: k)))
             } else {
+                var context = context
+                context.products = PipelineSpec.products(of: spec.steps[..<k])
                 stages.append(try spec.steps[k].definition.make(spec.steps[k].params, context: context))
             }
             positions.append(k + 1)

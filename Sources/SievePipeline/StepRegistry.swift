@@ -11,6 +11,13 @@ public struct StepContext: Sendable {
     public var shardPrefix: String
     /// Collects the output paths steps ask for, so `PipelineSpec` can check them before a run.
     var requested: RequestedPaths?
+    /// Files that earlier steps of the same pipeline make for later ones, by step name (relative
+    /// to `outputRoot`): a later step names one as `$NAME` (`tokenizer: $train_tokenizer`).
+    public var products: [String: String] = [:]
+
+    /// Whether the step is only being checked (the pipeline file, before a run): the products of
+    /// earlier steps do not exist yet.
+    var isChecking: Bool { requested != nil }
 
     public init(outputRoot: String = ".", shardPrefix: String = "part") {
         self.outputRoot = outputRoot
@@ -49,15 +56,20 @@ public struct StepDefinition: Sendable {
     /// into phases (`CorpusStage`); `build` is then its streaming form for shell pipes. It may
     /// return nil when the step's parameters need no corpus (`quality` without `keep_top`).
     let corpus: (@Sendable (inout StepParams, StepContext) throws -> (any CorpusStage)?)?
+    /// For a step that makes a file later steps read (`train_tokenizer`): its path, relative to
+    /// the run directory (`StepContext.products`).
+    let product: (@Sendable (inout StepParams) throws -> String)?
 
     public init(name: String, summary: String, keys: [String], isSink: Bool = false,
                 corpus: (@Sendable (inout StepParams, StepContext) throws -> (any CorpusStage)?)? = nil,
+                product: (@Sendable (inout StepParams) throws -> String)? = nil,
                 build: @escaping @Sendable (inout StepParams, StepContext) throws -> any Stage) {
         self.name = name
         self.summary = summary
         self.keys = keys
         self.isSink = isSink
         self.corpus = corpus
+        self.product = product
         self.build = build
     }
 

@@ -9,6 +9,12 @@ struct Heap<Element: HeapOrdered> {
 
     var isEmpty: Bool { items.isEmpty }
 
+    /// What `pop` would return next.
+    var top: Element? { items.first }
+
+    /// Every element, in no particular order.
+    var elements: [Element] { items }
+
     mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 
     mutating func push(_ item: Element) {

@@ -59,7 +59,7 @@ public struct WordCounts {
 /// 256 byte characters in code-point order; then the most frequent adjacent pair is merged, ties
 /// going to the smallest pair of ids, until the vocabulary reaches `vocabSize` or the best pair
 /// occurs fewer than `minFrequency` times.
-public struct BPETrainer {
+public struct BPETrainer: Sendable {
     public var vocabSize: Int
     public var minFrequency: Int64
     public var specialTokens: [String]

@@ -86,6 +86,19 @@ func gpt2Info(_ vocabSize: Int? = nil) throws -> TokenManifest.Info {
         #expect(split.map { gpt2.decodeText($0) } == docs)
     }
 
+    @Test func aShardBufferGrowsGeometricallyNotByEachDocument() {
+        // Reserving only what each document needs copied the whole buffer per document (quadratic).
+        var out: [UInt8] = []
+        var reallocations = 0
+        for k in 0..<20_000 {
+            let capacity = out.capacity
+            TokenShard.append([UInt32(k), 7, 50_000], as: .uint16, to: &out)
+            if out.capacity != capacity { reallocations += 1 }
+        }
+        #expect(out.count == 120_000)
+        #expect(reallocations < 40)
+    }
+
     @Test func largeVocabulariesUseUInt32AndBigDocumentsAreSplit() throws {
         let dir = scratch("u32")
         defer { try? FileSystem.removeTree(dir) }
