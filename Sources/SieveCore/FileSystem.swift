@@ -43,6 +43,11 @@ public enum FileSystem {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// Fails with the path and the system's reason unless the file can be read.
+    public static func checkReadable(_ path: String) throws {
+        guard access(path, R_OK) == 0 else { throw SieveError.io(path: path, message: String(cString: strerror(errno))) }
+    }
+
     /// The whole file's bytes.
     public static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -64,6 +64,17 @@ public enum XXHash64 {
         return avalanche(h)
     }
 
+    /// A hash of a few 64-bit hashes (an n-gram's words): xxHash64's path for short inputs
+    /// (one round per value, then the avalanche) applied to the values, whatever their number.
+    @inline(__always) public static func combine(_ values: UnsafeBufferPointer<UInt64>.SubSequence) -> UInt64 {
+        var h = p5 &+ UInt64(values.count * 8)
+        for v in values {
+            h ^= round(0, v)
+            h = h.rotatedLeft(27) &* p1 &+ p4
+        }
+        return avalanche(h)
+    }
+
     @inline(__always) static func avalanche(_ x: UInt64) -> UInt64 {
         var h = x
         h ^= h >> 33

@@ -74,6 +74,15 @@ public struct URLFilter: DocumentFilter {
 extension URLFilter.Lists {
     /// The lists in `directory` (`filters/url/`): `domains.zst`, `urls.zst`, `banned_words.txt`,
     /// `banned_subwords.txt`, `soft_banned_words.txt`; lines starting with `#` are comments.
+    /// The files of a lists directory (`filters/url`).
+    public static let files = ["domains.zst", "urls.zst", "banned_words.txt", "banned_subwords.txt", "soft_banned_words.txt"]
+
+    /// Fails, naming the file, unless every list of `directory` can be opened: the check of a
+    /// pipeline file, without loading millions of domains.
+    public static func checkReadable(directory: String) throws {
+        for name in files { try FileSystem.checkReadable(directory + "/" + name) }
+    }
+
     public init(directory: String) throws {
         func words(_ name: String) throws -> [String] {
             try FileSystem.readText(directory + "/" + name).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }

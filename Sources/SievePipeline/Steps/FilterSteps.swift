@@ -77,11 +77,15 @@ let filterSteps: [StepDefinition] = [
     },
     .filter(name: "url", summary: "FineWeb URL rules (adult domain and URL lists, banned words and sub-words)",
             keys: ["lists", "use_integrated_lists", "soft_word_threshold", "extra_domains", "extra_urls", "banned_words",
-                   "banned_subwords", "soft_banned_words"]) { p, _ in
+                   "banned_subwords", "soft_banned_words"]) { p, context in
         let directory = try p.string("lists", default: "filters/url")
         var lists = URLFilter.Lists()
         if try p.bool("use_integrated_lists", default: true) {
-            lists = try LoadedResources.shared(directory) { try URLFilter.Lists(directory: directory) }
+            if context.isChecking {
+                try URLFilter.Lists.checkReadable(directory: directory)
+            } else {
+                lists = try LoadedResources.shared(directory) { try URLFilter.Lists(directory: directory) }
+            }
         }
         if let extra = try p.strings("extra_domains") { lists.domains.formUnion(HashedLineSet(extra)) }
         if let extra = try p.strings("extra_urls") { lists.urls.formUnion(HashedLineSet(extra)) }
