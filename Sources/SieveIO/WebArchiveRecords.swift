@@ -148,7 +148,7 @@ public final class WebArchiveRecordReader {
             window.consume(headerLength)
             if let passed = try passOver(contentLength) {
                 skip("record_shorter_than_length", "record declares \(contentLength) bytes (over the \(limits.maxRecordBytes)-byte cap), "
-                     + "but a record header follows after \(passed)", at: place(start), stats: &stats)
+                     + "but the next record header comes after \(passed) bytes", at: place(start), stats: &stats)
             } else {
                 skip("record_too_large", "record of \(contentLength) bytes is over the \(limits.maxRecordBytes)-byte cap", at: place(start), stats: &stats)
             }
