@@ -9,10 +9,11 @@ import SieveText
 /// latest revision's wikitext reduced to plain text (`Wikitext.plainText`; `keepWikitext`
 /// keeps the markup). Redirects are skipped and counted (`redirects`), as are pages of other
 /// namespaces (`other_namespaces`); a page over `maxPageBytes` is skipped
-/// (`skipped_page_too_large`). A compressed dump that inflates past `decompression`'s ratio cap
-/// ends with `skipped_decompression_bomb` (the pages before it are kept). Malformed XML ends the file with a counted skip
-/// (`skipped_malformed_xml`): XML has no resynchronisation point, and every page before it
-/// was already delivered.
+/// (`skipped_page_too_large`). A compressed dump that inflates past `decompression`'s ratio
+/// cap ends with `skipped_decompression_bomb`, one cut short with `skipped_truncated_input`
+/// (the whole pages before the cut are kept, the page it cuts is not). Malformed XML ends the
+/// file with a counted skip (`skipped_malformed_xml`): XML has no resynchronisation point, and
+/// every page before it was already delivered.
 ///
 /// Metadata: `title`, `page_id`, `revision_id`, `timestamp`, `namespace`, `url` (from the
 /// site's base URL), `source`. The id is `DBNAME:PAGEID` (`enwiki:12`).
