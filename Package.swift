@@ -68,3 +68,13 @@ let package = Package(
         .testTarget(name: "SieveMixTests", dependencies: ["SievePipeline", "sieve"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/, built and run by scripts/fuzz): declared only when SIEVE_FUZZ is
+// set, so `swift build` and `swift test` never build them.
+if Context.environment["SIEVE_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["SieveIO"], path: "Fuzz/Support"))
+    for (name, module) in [("ByteSources", "SieveIO"), ("WebArchive", "SieveIO"), ("NDJSON", "SieveIO"), ("HTML", "SieveText"),
+                           ("MediaWiki", "SieveIO"), ("PipelineFile", "SievePipeline"), ("TokenizerDecode", "SieveTokenizer")] {
+        package.targets.append(.executableTarget(name: "Fuzz" + name, dependencies: ["FuzzSupport", .target(name: module)], path: "Fuzz/" + name))
+    }
+}

@@ -7,7 +7,11 @@ import Darwin
 /// Lines for people, on standard error (in a pipeline run, the task's file under `logs/`).
 public enum Log {
     public static func info(_ message: String) { write("sieve: " + message + "\n") }
-    public static func warning(_ message: String) { write("sieve: warning: " + message + "\n") }
+    public static func warning(_ message: String) { if warnings { write("sieve: warning: " + message + "\n") } }
+
+    /// Whether warnings are written, for the current task (`Log.$warnings.withValue(false) { … }`):
+    /// fuzzing turns them off, every mutant would print some.
+    @TaskLocal public static var warnings = true
 
     /// Writes raw text to standard error in one call, so lines of concurrent writers do not interleave.
     public static func write(_ text: String) {

@@ -6,7 +6,7 @@ import SieveCore
 /// A malformed line is skipped, counted as `skipped_malformed_json` (or another reason) and
 /// logged with its line number; the rest of the file is still read. A document without an id
 /// gets `FILE:LINE`.
-public struct JSONLReader: DocumentReader {
+public struct JSONLReader: DocumentReader, Sendable {
     /// Adds `source_file` and `source_line` to each document's metadata.
     public var provenance: Bool
     /// Longer lines are skipped (`skipped_line_too_long`) without being held in memory.

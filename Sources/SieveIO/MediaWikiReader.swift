@@ -9,9 +9,11 @@ import SieveText
 /// latest revision's wikitext reduced to plain text (`Wikitext.plainText`; `keepWikitext`
 /// keeps the markup). Redirects are skipped and counted (`redirects`), as are pages of other
 /// namespaces (`other_namespaces`); a page over `maxPageBytes` is skipped
-/// (`skipped_page_too_large`). Malformed XML ends the file with a counted skip
-/// (`skipped_malformed_xml`): XML has no resynchronisation point, and every page before it
-/// was already delivered.
+/// (`skipped_page_too_large`). A compressed dump that inflates past `decompression`'s ratio
+/// cap ends with `skipped_decompression_bomb`, one cut short with `skipped_truncated_input`
+/// (the whole pages before the cut are kept, the page it cuts is not). Malformed XML ends the
+/// file with a counted skip (`skipped_malformed_xml`): XML has no resynchronisation point, and
+/// every page before it was already delivered.
 ///
 /// Metadata: `title`, `page_id`, `revision_id`, `timestamp`, `namespace`, `url` (from the
 /// site's base URL), `source`. The id is `DBNAME:PAGEID` (`enwiki:12`).
@@ -19,11 +21,14 @@ public struct MediaWikiReader: DocumentReader, Sendable {
     public var namespaces: Set<Int>
     public var keepWikitext: Bool
     public var maxPageBytes: Int
+    public var decompression: DecompressionLimits
 
-    public init(namespaces: Set<Int> = [0], keepWikitext: Bool = false, maxPageBytes: Int = 64 << 20) {
+    public init(namespaces: Set<Int> = [0], keepWikitext: Bool = false, maxPageBytes: Int = 64 << 20,
+                decompression: DecompressionLimits = .init()) {
         self.namespaces = namespaces
         self.keepWikitext = keepWikitext
         self.maxPageBytes = maxPageBytes
+        self.decompression = decompression
     }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
@@ -36,7 +41,7 @@ public struct MediaWikiReader: DocumentReader, Sendable {
     }
 
     public func read(_ stream: ByteStream, name: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
-        let input = try Compression.decompressing(stream, name: name)
+        let input = try Compression.decompressing(stream, name: name, limits: decompression)
         var truncated: TruncatedInput?
         let xml = XMLStreamReader { buffer in
             do { return try input.read(into: buffer) } catch let error as TruncatedInput { truncated = error; return 0 }
@@ -73,7 +78,8 @@ public struct MediaWikiReader: DocumentReader, Sendable {
                     case "revision": inRevision = false
                     case "page":
                         pages += 1
-                        if let done = page, let doc = document(done, site: site, base: base, name: name, stats: &stats) {
+                        // Once the input was cut, libxml2 closes what is open: that page is not whole.
+                        if truncated == nil, let done = page, let doc = document(done, site: site, base: base, name: name, stats: &stats) {
                             try emit(doc)
                         }
                         page = nil
@@ -83,8 +89,11 @@ public struct MediaWikiReader: DocumentReader, Sendable {
                 }
             }
         } catch let error as XMLStreamReader.ParseError {
-            skip("malformed_xml", "\(error) after \(pages) pages", at: name, stats: &stats)
-            return
+            // A stream cut short (truncated, or stopped as a bomb) breaks the XML: the cut is counted.
+            if truncated == nil {
+                skip("malformed_xml", "\(error) after \(pages) pages", at: name, stats: &stats)
+                return
+            }
         }
         if let truncated { skip(truncated.reason, "\(truncated) after \(pages) pages", at: name, stats: &stats) }
     }

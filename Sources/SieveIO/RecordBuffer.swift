@@ -120,19 +120,6 @@ final class RecordBuffer: ByteStream {
         return Array(taken)
     }
 
-    /// Drops `n` bytes, reading through those not yet held without keeping them; returns how
-    /// many were dropped (fewer at the end of the stream).
-    func discard(_ n: Int64) throws -> Int64 {
-        var left = n
-        while left > 0 {
-            if count == 0, !(try fillMore()) { break }
-            let k = Int(min(Int64(count), left))
-            consume(k)
-            left -= Int64(k)
-        }
-        return n - left
-    }
-
     /// The first gap inside the next `length` bytes (relative offset), if any.
     func gap(within length: Int) -> GzipGap? {
         let limit = position + Int64(length)

@@ -6,8 +6,9 @@ import SieveText
 /// WACZ too) — read in place, member by member, never written to disk.
 ///
 /// By member name (compression suffixes aside; the content decides the decompression):
-/// - `.jsonl`, `.ndjson`, and bare `N.zst` (lm_dataformat's shards): one document per line (`JSONLReader`: datatrove or dolma shape);
-/// - `.warc`, `.arc`: the web archive's documents (`WARCReader` with `warc`);
+/// - `.jsonl`, `.ndjson`, and bare `N.zst` (lm_dataformat's shards): one document per line (`jsonl`: datatrove or dolma shape,
+///   with its line cap and decompression caps);
+/// - `.warc`, `.arc`: the web archive's documents (`warc`, with its record and decompression caps);
 /// - `.html`, `.htm`, `.xhtml`: the page decoded to UTF-8 (`CharsetDecoder`);
 /// - `.txt`, `.text`, `.md`: the text (UTF-8, else detected);
 /// - anything else, and directories and links: counted as `other_members`.
@@ -18,10 +19,12 @@ import SieveText
 public struct TarReader: DocumentReader, Sendable {
     public var maxMemberBytes: Int64
     public var warc: WARCReader
+    public var jsonl: JSONLReader
 
-    public init(maxMemberBytes: Int64 = 64 << 20, warc: WARCReader = WARCReader()) {
+    public init(maxMemberBytes: Int64 = 64 << 20, warc: WARCReader = WARCReader(), jsonl: JSONLReader = JSONLReader()) {
         self.maxMemberBytes = maxMemberBytes
         self.warc = warc
+        self.jsonl = jsonl
     }
 
     public func read(_ path: String, stats: inout StageStats, emit: (Document) throws -> Void) throws {
@@ -57,7 +60,7 @@ public struct TarReader: DocumentReader, Sendable {
                 stats.add("members")
                 switch kind {
                 case .jsonl:
-                    try JSONLReader().read(archive.data, name: source, stats: &stats, emit: emit)
+                    try jsonl.read(archive.data, name: source, stats: &stats, emit: emit)
                 case .warc:
                     try warc.read(archive.data, name: source, stats: &stats, emit: emit)
                 case .html, .text:

@@ -33,7 +33,8 @@ public struct WebArchiveRecord {
 /// bad or oversized header (`skipped_bad_header`, `skipped_header_too_large`), a record over
 /// the size cap (`skipped_record_too_large`, read through without being held), a record cut
 /// by the end of the input (`skipped_truncated_record`), a record whose real length is shorter
-/// than its Content-Length (`skipped_record_shorter_than_length`) and a corrupt gzip member
+/// than its Content-Length (`skipped_record_shorter_than_length`: the next record header turned
+/// up inside the declared length, also when that length is over the cap) and a corrupt gzip member
 /// (`skipped_corrupt_gzip`). After each, reading resumes at the next record header
 /// (`WARC/` at a line start, or the next ARC header line), so nothing later is lost.
 public final class WebArchiveRecordReader {
@@ -128,7 +129,7 @@ public final class WebArchiveRecordReader {
             if let hit = window.find(pattern) {
                 window.consume(hit + 1)
                 // ARC has no record marker: the next line that parses as a header is one.
-                if isARC == true, try arcLineEnd().map({ parseARCLine($0) == nil }) ?? false { continue }
+                if isARC == true, !(try isARCHeaderLine()) { continue }
                 return
             }
             let keep = min(window.count, pattern.utf8CodeUnitCount - 1)
@@ -144,9 +145,13 @@ public final class WebArchiveRecordReader {
     /// Returns false (after counting and resynchronising) when they are not.
     private func holdBody(headerLength: Int, contentLength: Int64, start: Int64, stats: inout StageStats) throws -> Bool {
         if contentLength > Int64(limits.maxRecordBytes) {
-            skip("record_too_large", "record of \(contentLength) bytes is over the \(limits.maxRecordBytes)-byte cap", at: place(start), stats: &stats)
             window.consume(headerLength)
-            _ = try window.discard(contentLength)
+            if let passed = try passOver(contentLength) {
+                skip("record_shorter_than_length", "record declares \(contentLength) bytes (over the \(limits.maxRecordBytes)-byte cap), "
+                     + "but the next record header comes after \(passed) bytes", at: place(start), stats: &stats)
+            } else {
+                skip("record_too_large", "record of \(contentLength) bytes is over the \(limits.maxRecordBytes)-byte cap", at: place(start), stats: &stats)
+            }
             return false
         }
         let total = headerLength + Int(contentLength)
@@ -168,6 +173,38 @@ public final class WebArchiveRecordReader {
             return false
         }
         return true
+    }
+
+    /// Reads through the `length` bytes of a record over the cap without holding them, but stops
+    /// at a record header inside them (`WARC/` at a line start; for ARC, a line that parses as
+    /// an ARC header): then the Content-Length lied, and the records after it are read (a
+    /// length of 10 GB would otherwise take the rest of the file with it). Returns how many
+    /// bytes were passed over when it stopped at a header, nil when it read through.
+    private func passOver(_ length: Int64) throws -> Int64? {
+        let pattern: StaticString = isARC! ? "\n" : "\nWARC/"
+        let p = pattern.utf8CodeUnitCount
+        var passed: Int64 = 0
+        while passed < length {
+            if window.count == 0, !(try window.fillMore()) { return nil }
+            let span = Int(min(Int64(window.count), length - passed))
+            if let hit = window.find(pattern, to: span + p - 1) {
+                window.consume(hit + 1)
+                passed += Int64(hit + 1)
+                // ARC has no record marker: only a line that parses as a header is one.
+                guard isARC!, !(try isARCHeaderLine()) else { return passed }
+                continue
+            }
+            // Bytes whose pattern would end past the held ones are searched again after a read.
+            let searched = window.atEnd ? span : min(span, window.count - (p - 1))
+            if searched > 0 {
+                window.consume(searched)
+                passed += Int64(searched)
+            } else if !(try window.fillMore()) {
+                window.consume(span)
+                passed += Int64(span)
+            }
+        }
+        return nil
     }
 
     // MARK: WARC
@@ -251,6 +288,12 @@ public final class WebArchiveRecordReader {
             if window.count > limits.maxHeaderBytes { return nil }
             if !(try window.fillMore()) { return window.count }
         }
+    }
+
+    /// Whether the line at the window's start is an ARC header line (a URL first).
+    private func isARCHeaderLine() throws -> Bool {
+        guard try window.ensure(1), (window[0] | 0x20) >= 0x61, (window[0] | 0x20) <= 0x7A else { return false }
+        return try arcLineEnd().map { parseARCLine($0) != nil } ?? false
     }
 
     /// An ARC header line: v1 `URL IP date content-type length`; v2 adds `result-code checksum

@@ -80,16 +80,71 @@ struct HostileInputTests {
             + warcRecord("<p>the liar</p>", claimedLength: claimed, uri: "http://liar.example/")
             + warcRecord("<p>third page</p>", uri: "http://c.example/")
         let (docs, stats) = try read { try WARCReader().read(MemoryStream(Array(file.utf8)), name: "liar.warc", stats: &$0, emit: $1) }
-        let uris = docs.compactMap { $0.metadata["url"].flatMap { if case .string(let s) = $0 { s } else { nil } } }
-        #expect(uris.first == "http://a.example/")
+        #expect(urls(docs).first == "http://a.example/")
+        #expect(urls(docs).last == "http://c.example/", "the record after the liar is still read")
         if claimed > WebArchiveRecordReader.Limits().maxRecordBytes {
-            // Over the cap the Content-Length is trusted, as warcio and fastwarc do: the record
-            // is read through without being held, which here takes the rest of the file.
-            #expect(stats["skipped_record_too_large"] == 1)
+            // Over the cap the record is read through without being held, but only up to the
+            // next record header: there its Content-Length is known to lie.
+            #expect(urls(docs) == ["http://a.example/", "http://c.example/"])
+            #expect(stats["skipped_record_shorter_than_length"] == 1, "\(stats.counters)")
         } else {
-            #expect(uris.last == "http://c.example/", "the record after the liar is still read")
             #expect(stats.counters.keys.contains { $0.hasPrefix("skipped_") })
         }
+    }
+
+    private func urls(_ docs: [Document]) -> [String] {
+        docs.compactMap { $0.metadata["url"].flatMap { if case .string(let s) = $0 { s } else { nil } } }
+    }
+
+    /// A real WARC (the e2e fixture: 68 response records, gzip per record) with the
+    /// Content-Length of its fifth record set to `claimed`: every other record is still read.
+    @Test(arguments: [10_000_000_000, 70 << 20, 1_000_000])
+    func aRealWARCWithOneLyingContentLengthLosesOnlyThatRecord(claimed: Int) throws {
+        let warc = WARCReader(recordTypes: ["*"], contentTypes: ["*"])
+        let original = try Compression.open(fixture("web/pages.warc.gz")).readAll()
+        let (reference, _) = try read { try warc.read(MemoryStream(original), name: "pages.warc", stats: &$0, emit: $1) }
+        // The fifth record's own header (not its HTTP head): its URI and Content-Length.
+        func find(_ text: String, from: Int) -> Int? { original.indices[from...].first { original[$0...].starts(with: Array(text.utf8)) } }
+        var record = 0
+        for _ in 0..<5 { record = try #require(find("WARC/1.0\r\n", from: record + 1)) }
+        let uriStart = try #require(find("WARC-Target-URI: ", from: record)) + 17
+        let uri = String(decoding: original[uriStart...].prefix { $0 != 0x0D }, as: UTF8.self)
+        let target = try #require(find("Content-Length: ", from: record)) + 16
+        let digits = original[target...].prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+        var damaged = original
+        damaged.replaceSubrange(target..<(target + digits), with: Array(String(claimed).utf8))
+        let (docs, stats) = try read { try warc.read(MemoryStream(damaged), name: "damaged.warc", stats: &$0, emit: $1) }
+        var expected = urls(reference)
+        expected.remove(at: try #require(expected.firstIndex(of: uri)))
+        #expect(urls(docs) == expected)
+        #expect(stats["skipped_record_shorter_than_length"] == 1, "\(stats.counters)")
+        #expect(stats["skipped"] == 1)
+    }
+
+    @Test func recordsTrulyOverTheCapAreReadThroughToTheirEnd() throws {
+        // With a 48 KiB cap the larger pages are skipped as too large, each read through to
+        // its declared end (no header inside), and every smaller one is still read.
+        let original = try Compression.open(fixture("web/pages.warc.gz")).readAll()
+        let (all, _) = try read { try WARCReader().read(MemoryStream(original), name: "pages.warc", stats: &$0, emit: $1) }
+        let capped = WARCReader(limits: .init(maxRecordBytes: 48 << 10))
+        let (docs, stats) = try read { try capped.read(MemoryStream(original), name: "pages.warc", stats: &$0, emit: $1) }
+        #expect(stats["skipped_record_too_large"] > 0 && !docs.isEmpty)
+        #expect(docs.count + Int(stats["skipped_record_too_large"]) == all.count)
+        #expect(stats["skipped"] == stats["skipped_record_too_large"], "\(stats.counters)")
+    }
+
+    @Test func anARCRecordWhoseLengthLiesLosesOnlyThatRecord() throws {
+        let arc = WARCReader(recordTypes: ["*"], contentTypes: ["*"])
+        let original = try FileSystem.readFile(fixture("warc/IAH-20080430204825-00000-blackbook-truncated.arc"))
+        let (reference, _) = try read { try arc.read(MemoryStream(original), name: "a.arc", stats: &$0, emit: $1) }
+        let header = Array("http://www.archive.org/ 207.241.229.39 20080430204826 text/html 680\n".utf8)
+        let at = try #require(original.indices.first { original[$0...].starts(with: header) })
+        var damaged = original
+        damaged.replaceSubrange((at + header.count - 4)..<(at + header.count - 1), with: Array("68000000000".utf8))
+        let (docs, stats) = try read { try arc.read(MemoryStream(damaged), name: "damaged.arc", stats: &$0, emit: $1) }
+        #expect(urls(docs) == urls(reference).filter { $0 != "http://www.archive.org/" })
+        #expect(urls(docs).contains("http://www.archive.org/index.php"))
+        #expect(stats["skipped_record_shorter_than_length"] == 1, "\(stats.counters)")
     }
 
     @Test func htmlNested100000Deep() throws {
@@ -159,34 +214,11 @@ struct HostileInputTests {
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
     }
 
-    /// A ustar archive (POSIX.1-1988) with the given members, written by hand.
-    private func tar(_ members: [(name: String, content: String)]) -> [UInt8] {
-        var out: [UInt8] = []
-        for (name, content) in members {
-            var header = [UInt8](repeating: 0, count: 512)
-            func put(_ s: String, at offset: Int) { for (i, b) in s.utf8.enumerated() { header[offset + i] = b } }
-            put(name, at: 0)
-            put("0000644", at: 100); put("0000000", at: 108); put("0000000", at: 116)
-            put(String(repeating: "0", count: 11 - String(content.utf8.count, radix: 8).count) + String(content.utf8.count, radix: 8), at: 124)
-            put("00000000000", at: 136)
-            put("        ", at: 148)
-            header[156] = 0x30
-            put("ustar", at: 257); put("00", at: 263)
-            let sum = header.reduce(0) { $0 + Int($1) }
-            put(String(repeating: "0", count: 6 - String(sum, radix: 8).count) + String(sum, radix: 8), at: 148)
-            header[154] = 0
-            out += header
-            out += Array(content.utf8)
-            out += [UInt8](repeating: 0, count: (512 - content.utf8.count % 512) % 512)
-        }
-        return out + [UInt8](repeating: 0, count: 1024)
-    }
-
     @Test func tarMemberNamedOutsideIsNeverWritten() throws {
         // TarReader reads members in place: nothing appears beside the working directory.
         let escaped = "../../evil.txt"
         let existed = FileSystem.exists(escaped)
-        let archive = tar([("../../etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"), ("../../evil.txt", "Some plain text.\n")])
+        let archive = ustar([("../../etc/passwd", Array("root:x:0:0:root:/root:/bin/sh\n".utf8)), ("../../evil.txt", Array("Some plain text.\n".utf8))])
         let (docs, stats) = try read { try TarReader().read(MemoryStream(archive), name: "evil.tar", stats: &$0, emit: $1) }
         #expect(docs.map(\.id) == ["evil.tar!../../evil.txt"])
         #expect(docs.first?.text == "Some plain text.\n")
@@ -227,4 +259,27 @@ struct HostileInputTests {
         #expect(parseByteSize("8191PB") == nil)
         #expect(parseByteSize("1.5 GiB") == 3 << 29)
     }
+}
+
+/// A ustar archive (POSIX.1-1988) with the given members, written by hand.
+func ustar(_ members: [(name: String, content: [UInt8])]) -> [UInt8] {
+    var out: [UInt8] = []
+    for (name, content) in members {
+        var header = [UInt8](repeating: 0, count: 512)
+        func put(_ s: String, at offset: Int) { for (i, b) in s.utf8.enumerated() { header[offset + i] = b } }
+        put(name, at: 0)
+        put("0000644", at: 100); put("0000000", at: 108); put("0000000", at: 116)
+        put(String(repeating: "0", count: 11 - String(content.count, radix: 8).count) + String(content.count, radix: 8), at: 124)
+        put("00000000000", at: 136)
+        put("        ", at: 148)
+        header[156] = 0x30
+        put("ustar", at: 257); put("00", at: 263)
+        let sum = header.reduce(0) { $0 + Int($1) }
+        put(String(repeating: "0", count: 6 - String(sum, radix: 8).count) + String(sum, radix: 8), at: 148)
+        header[154] = 0
+        out += header
+        out += content
+        out += [UInt8](repeating: 0, count: (512 - content.count % 512) % 512)
+    }
+    return out + [UInt8](repeating: 0, count: 1024)
 }

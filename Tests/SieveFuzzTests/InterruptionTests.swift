@@ -3,7 +3,7 @@ import Testing
 import SieveCore
 import SieveIO
 
-/// `sieve run` stopped by SIGINT/SIGTERM or by a full disk (a file-size limit): a clear message,
+/// `sieve run` stopped by SIGINT/SIGTERM, by a file-size limit or by a full disk: a clear message,
 /// nothing partial under a final name, and a resume that gives the same bytes as a run never
 /// stopped. (SIGKILL: SievePipelineTests' `aRunKilledMidwayResumesToByteIdenticalOutputs`.)
 @Suite("Interrupted runs", .serialized)
@@ -103,5 +103,54 @@ struct InterruptionTests {
         let (resumed, log) = try sieve(["run", spec, "--run-dir", run, "--tasks", "3"])
         #expect(resumed == 0, "\(log)")
         #expect(try digests(run + "/out") == digests(run + "-reference/out"))
+    }
+
+    /// Whether this process can mount a tmpfs in a mount namespace of its own (`unshare -rm`:
+    /// root, or a user namespace where unprivileged ones are allowed).
+    static let canMountTmpfs: Bool = {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/bin/sh")
+        probe.arguments = ["-c", "d=$(mktemp -d) && unshare -rm mount -t tmpfs -o size=64k tmpfs \"$d\"; s=$?; rmdir \"$d\"; exit $s"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
+
+    /// A real full disk: the run directory on a 1.5 MB tmpfs (in a private mount namespace, so
+    /// nothing outlives the test), too small for the run's 3.7 MB of shards. The run fails with
+    /// ENOSPC; the tmpfs is then enlarged (space freed) and the same command resumes.
+    @Test(.enabled(if: canMountTmpfs, "needs to mount a tmpfs: root or unprivileged user namespaces (unshare -rm)"))
+    func aFullDiskDuringAWriteIsAClearErrorAndTheRunResumes() throws {
+        let (spec, run) = try pipeline("enospc", inputs: 3)
+        try sieve(["run", spec, "--run-dir", run + "-reference", "--tasks", "3"])
+        let disk = run + "-disk", after = run + "-after-failure"
+        try FileSystem.createDirectory(disk)
+        // One shell in one mount namespace: fill, keep what the failed run left, enlarge, resume.
+        let script = """
+            set -u
+            mount -t tmpfs -o size=1500k tmpfs "$1" || exit 90
+            "$0" run "$2" --run-dir "$1/run" --tasks 3 2>"$1.failed.log"; echo $? >"$1.failed.status"
+            cp -a "$1/run" "$3"
+            mount -o remount,size=64m "$1"
+            "$0" run "$2" --run-dir "$1/run" --tasks 3 2>"$1.resumed.log"; echo $? >"$1.resumed.status"
+            cp -a "$1/run/out" "$3.resumed"
+            """
+        let (status, stderr) = try sieve([disk, spec, after], shellPrefix: "exec unshare -rm /bin/sh -c '\(script)' \"$0\" \"$@\"; ")
+        #expect(status == 0, "\(stderr)")
+        let failed = try FileSystem.readText(disk + ".failed.log")
+        #expect(try FileSystem.readText(disk + ".failed.status") != "0\n", "the run did not fill the disk: \(failed)")
+        #expect(failed.contains("No space left on device"), "\(failed)")
+        #expect(failed.contains("run the same command again to resume"), "\(failed)")
+        // Nothing partial under a final name: no temporary file is left, every shard decodes to its end.
+        let left = (try? FileSystem.list(after + "/out")) ?? []
+        #expect(left.count < 42, "some shards must be missing after a full disk")
+        for name in left {
+            #expect(!name.hasSuffix(".tmp"))
+            _ = try Compression.open(after + "/out/" + name).readAll()
+        }
+        let resumed = try FileSystem.readText(disk + ".resumed.log")
+        #expect(try FileSystem.readText(disk + ".resumed.status") == "0\n", "\(resumed)")
+        #expect(try digests(after + ".resumed") == digests(run + "-reference/out"))
     }
 }

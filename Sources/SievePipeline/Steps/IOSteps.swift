@@ -2,11 +2,16 @@ import SieveCore
 import SieveIO
 
 /// Keys every web archive format takes (see docs/readers.md).
-private let archiveKeys = ["records", "content_types", "max_record_bytes", "max_header_bytes", "max_compression_ratio", "digest"]
+private let archiveKeys = ["records", "content_types", "max_record_bytes", "max_header_bytes", "digest"] + decompressionKeys
 
-/// The decompression caps (`max_compression_ratio`; docs/reliability.md).
+/// Keys of the decompression caps, taken by every reader (docs/reliability.md).
+private let decompressionKeys = ["max_compression_ratio", "compression_ratio_floor"]
+
+/// The decompression caps: at most `max_compression_ratio` bytes out per byte in, once
+/// `compression_ratio_floor` bytes came out.
 private func decompressionLimits(_ params: inout StepParams) throws -> DecompressionLimits {
-    DecompressionLimits(maxRatio: Int64(try params.int("max_compression_ratio", default: 200, range: 1...Int.max)))
+    DecompressionLimits(maxRatio: Int64(try params.int("max_compression_ratio", default: 200, range: 1...Int.max)),
+                        ratioFloorBytes: try params.bytes("compression_ratio_floor", default: 64 << 20))
 }
 
 /// A web archive reader with `records` defaulting to `records`.
@@ -26,7 +31,7 @@ private func archiveReader(_ params: inout StepParams, records: [String]) throws
 
 /// Input formats read by SieveIO.
 let ioInputs: [InputFormat] = [
-    InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance", "max_line_bytes", "max_compression_ratio"]) { params in
+    InputFormat(name: "jsonl", summary: "JSON Lines (datatrove or dolma shape), any compression", keys: ["provenance", "max_line_bytes"] + decompressionKeys) { params in
         JSONLReader(provenance: try params.bool("provenance", default: false),
                     maxLineBytes: Int(try params.bytes("max_line_bytes", default: 64 << 20)),
                     decompression: try decompressionLimits(&params))
@@ -44,7 +49,7 @@ let ioInputs: [InputFormat] = [
         try archiveReader(&params, records: ["metadata"])
     },
     InputFormat(name: "wiki", summary: "MediaWiki XML dump (pages-articles, .bz2 or plain), wikitext as plain text",
-                keys: ["namespaces", "keep_wikitext", "max_page_bytes"]) { params in
+                keys: ["namespaces", "keep_wikitext", "max_page_bytes"] + decompressionKeys) { params in
         let namespaces = try params.strings("namespaces") ?? ["0"]
         return MediaWikiReader(
             namespaces: Set(try namespaces.map {
@@ -52,12 +57,16 @@ let ioInputs: [InputFormat] = [
                 return n
             }),
             keepWikitext: try params.bool("keep_wikitext", default: false),
-            maxPageBytes: Int(try params.bytes("max_page_bytes", default: 64 << 20)))
+            maxPageBytes: Int(try params.bytes("max_page_bytes", default: 64 << 20)),
+            decompression: try decompressionLimits(&params))
     },
     InputFormat(name: "tar", summary: "tar (any compression) or zip/WACZ of HTML, text, JSONL or WARC members, read in place",
-                keys: ["max_member_bytes"] + archiveKeys) { params in
+                keys: ["max_member_bytes", "max_line_bytes"] + archiveKeys) { params in
+        // The decompression caps hold for WARC and JSONL members alike.
         TarReader(maxMemberBytes: try params.bytes("max_member_bytes", default: 64 << 20),
-                  warc: try archiveReader(&params, records: ["response"]))
+                  warc: try archiveReader(&params, records: ["response"]),
+                  jsonl: JSONLReader(maxLineBytes: Int(try params.bytes("max_line_bytes", default: 64 << 20)),
+                                     decompression: try decompressionLimits(&params)))
     },
 ]
 /// Steps of SieveIO.
