@@ -65,7 +65,6 @@ let package = Package(
         .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
         .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
         .testTarget(name: "SieveFuzzTests", dependencies: ["SieveIO", "SieveText", "SievePipeline", "SieveTokenizer", "sieve"]),
-        .testTarget(name: "SieveMixTests", dependencies: ["SievePipeline", "sieve"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import SieveCore
+import SieveIO
 
 /// Paths of the bundled fixtures, found from this source file (tests may run from any directory).
 enum Fixtures {
@@ -73,3 +74,13 @@ func digests(_ directory: String) throws -> [String: String] {
     }
     return result
 }
+
+/// Every document in the `.jsonl.zst` shards of `directory`, in file-name order.
+func shardDocuments(in directory: String) throws -> [Document] {
+    var docs: [Document] = []
+    var reader = JSONLReader()
+    for name in try FileSystem.list(directory) where name.hasSuffix(".jsonl.zst") { docs += try reader.readAll(directory + "/" + name).documents }
+    return docs
+}
+
+func jsonObject(_ path: String) throws -> JSONObject { try JSONParser.parse(try FileSystem.readText(path)).objectValue! }

@@ -11,14 +11,14 @@ import SievePipeline
 
     /// `sieve mix DIR --source … ARGS`; returns the directory.
     func mix(_ arguments: [String], sources: [String] = sources, name: String = #function) throws -> String {
-        let dir = try Repo.temporaryDirectory(name) + "/out"
-        let result = try Repo.sieve(["mix", dir] + sources.flatMap { ["--source", $0] } + arguments)
+        let dir = try Fixtures.temporaryDirectory(name) + "/out"
+        let result = try Sieve.run(["mix", dir] + sources.flatMap { ["--source", $0] } + arguments)
         #expect(result.status == 0, "\(result.stderr)")
         return dir
     }
 
     func manifestSources(_ dir: String) throws -> [String: JSONObject] {
-        let sources = try Repo.json(dir + "/mixture.json")["sources"]!.arrayValue!.map { $0.objectValue! }
+        let sources = try jsonObject(dir + "/mixture.json")["sources"]!.arrayValue!.map { $0.objectValue! }
         return Dictionary(uniqueKeysWithValues: sources.map { ($0["name"]!.stringValue!, $0) })
     }
 
@@ -28,7 +28,7 @@ import SievePipeline
         // 1000 documents: web 500 of 697 (sampled), books 300 of 240 (1.25×), wiki 200 of 101 (1.98×).
         let dir = try mix(["--total", "1000", "--seed", "3"])
         let manifest = try manifestSources(dir)
-        let docs = try Repo.documents(in: dir)
+        let docs = try shardDocuments(in: dir)
         for (name, target, available) in [("web", 500, 697), ("books", 300, 240), ("wiki", 200, 101)] {
             let source = manifest[name]!
             #expect(count(source, "available", "docs") == available)
@@ -55,7 +55,7 @@ import SievePipeline
         let b = try mix(["--total", "600", "--seed", "11"], name: "seedB")
         let c = try mix(["--total", "600", "--seed", "12"], name: "seedC")
         #expect(try FileSystem.readFile(a + "/part_00000.jsonl.zst") == FileSystem.readFile(b + "/part_00000.jsonl.zst"))
-        let idsA = try Repo.documents(in: a).map(\.id), idsC = try Repo.documents(in: c).map(\.id)
+        let idsA = try shardDocuments(in: a).map(\.id), idsC = try shardDocuments(in: c).map(\.id)
         #expect(idsA != idsC)
         #expect(abs(idsA.count - idsC.count) <= 3)
     }
@@ -71,17 +71,17 @@ import SievePipeline
             let realised = count(manifest[name]!, "realised", "bytes")
             #expect(abs(realised - budget) <= largest[name]!, "\(name): \(realised) for \(budget)")
         }
-        let written = try Repo.documents(in: dir).filter { $0.metadata["mix_source"]?.stringValue == "books" }
+        let written = try shardDocuments(in: dir).filter { $0.metadata["mix_source"]?.stringValue == "books" }
         #expect(written.reduce(0) { $0 + $1.text.utf8.count } == count(manifest["books"]!, "realised", "bytes"))
     }
 
     @Test func budgetErrorsAreReported() throws {
-        let dir = try Repo.temporaryDirectory()
+        let dir = try Fixtures.temporaryDirectory()
         // books would need 12.5 copies of its 240 chunks.
-        var result = try Repo.sieve(["mix", dir + "/a", "--total", "10000"] + Self.sources.flatMap { ["--source", $0] })
+        var result = try Sieve.run(["mix", dir + "/a", "--total", "10000"] + Self.sources.flatMap { ["--source", $0] })
         #expect(result.status != 0)
         #expect(result.stderr.contains("'books' would need 12.5×") && result.stderr.contains("max_repeat 10"), "\(result.stderr)")
-        result = try Repo.sieve(["mix", dir + "/b", "--source", "web=0.5@fixtures/jsonl/dolma-cc-2019-30.jsonl.gz",
+        result = try Sieve.run(["mix", dir + "/b", "--source", "web=0.5@fixtures/jsonl/dolma-cc-2019-30.jsonl.gz",
                                  "--source", "wiki=0.4@fixtures/scorer/wiki-en.jsonl.gz"])
         #expect(result.status != 0 && result.stderr.contains("weights sum to 0.9"), "\(result.stderr)")
         // In a pipeline file: the place of the mistake, before any work.
@@ -97,16 +97,16 @@ import SievePipeline
 
             """
         try FileSystem.writeFile(dir + "/bad.yaml", Array(spec.utf8))
-        result = try Repo.sieve(["run", dir + "/bad.yaml", "--run-dir", dir + "/run", "--dry-run"])
+        result = try Sieve.run(["run", dir + "/bad.yaml", "--run-dir", dir + "/run", "--dry-run"])
         #expect(result.status != 0 && result.stderr.contains("bad.yaml:7") && result.stderr.contains("share"), "\(result.stderr)")
         #expect(!FileSystem.exists(dir + "/run/out"))
     }
 
     @Test func pipelineGivesTheSameOutputFor1And3Tasks() throws {
-        let dir = try Repo.temporaryDirectory()
+        let dir = try Fixtures.temporaryDirectory()
         var outputs: [[String: String]] = []
         for tasks in [1, 3] {
-            let result = try Repo.sieve(["run", "pipelines/mix.yaml", "--run-dir", dir + "/run\(tasks)", "--tasks", "\(tasks)", "--workers", "2"])
+            let result = try Sieve.run(["run", "pipelines/mix.yaml", "--run-dir", dir + "/run\(tasks)", "--tasks", "\(tasks)", "--workers", "2"])
             #expect(result.status == 0, "\(result.stderr)")
             var digests: [String: String] = [:]
             for name in try FileSystem.list(dir + "/run\(tasks)/out/mixed") {
@@ -117,7 +117,7 @@ import SievePipeline
         #expect(outputs[0].count == 4 && outputs[0] == outputs[1])
         // 60/25/15 of 300k tokens, each within about one document of its share.
         let manifest = try manifestSources(dir + "/run3/out/mixed")
-        let docs = try Repo.documents(in: dir + "/run3/out/mixed")
+        let docs = try shardDocuments(in: dir + "/run3/out/mixed")
         for (name, weight) in [("web", 0.6), ("books", 0.25), ("wiki", 0.15)] {
             #expect(abs(Double(count(manifest[name]!, "realised", "tokens")) - weight * 300_000) < 6_000, "\(name)")
             #expect(docs.filter { $0.metadata["mix_source"]?.stringValue == name }.count == count(manifest[name]!, "realised", "docs"))
@@ -126,14 +126,14 @@ import SievePipeline
 
     @Test func shellStageSamplesAsTheVerbDoes() throws {
         let dir = try mix(["--total", "400", "--seed", "9"])
-        let result = try Repo.sieve([], shell: """
+        let result = try Sieve.run([], shell: """
             sieve read jsonl --provenance true fixtures/jsonl/dolma-cc-2019-30.jsonl.gz fixtures/scorer/gutenberg-chunks.jsonl.gz \
               fixtures/scorer/wiki-en.jsonl.gz | sieve filter mix --total 400 --seed 9 \
               --sources 'web=0.5@*dolma*,books=0.3@*gutenberg*,wiki=0.2@*wiki-en*' --manifest \(dir)/../shell.json
             """)
         #expect(result.status == 0, "\(result.stderr)")
         let piped = try result.stdout.split(separator: "\n").map { try NDJSON.decode(String($0)) }
-        #expect(piped.map(\.id).sorted() == (try Repo.documents(in: dir).map(\.id).sorted()))
+        #expect(piped.map(\.id).sorted() == (try shardDocuments(in: dir).map(\.id).sorted()))
         #expect(FileSystem.exists(dir + "/../shell.json"))
     }
 
@@ -154,10 +154,10 @@ import SievePipeline
 /// stats of a run never killed (the sampler is an `IndependentStage`).
 @Suite(.serialized) struct MixResumeTests {
     @Test func killedWhileSamplingResumesToIdenticalOutputs() throws {
-        let dir = try Repo.temporaryDirectory()
-        let one = try Compression.open(Repo.fixture("jsonl/dolma-cc-2019-30.jsonl.gz")).readAll()
+        let dir = try Fixtures.temporaryDirectory()
+        let one = try Compression.open(Fixtures.path("jsonl/dolma-cc-2019-30.jsonl.gz")).readAll()
         try FileSystem.writeFile(dir + "/web.jsonl", one + one + one)  // the same ids thrice: the same draws
-        try FileSystem.writeFile(dir + "/wiki.jsonl.gz", try FileSystem.readFile(Repo.fixture("scorer/wiki-en.jsonl.gz")))
+        try FileSystem.writeFile(dir + "/wiki.jsonl.gz", try FileSystem.readFile(Fixtures.path("scorer/wiki-en.jsonl.gz")))
         let spec = """
             version: 1
             name: mix-resume
@@ -168,20 +168,20 @@ import SievePipeline
 
             """
         try FileSystem.writeFile(dir + "/p.yaml", Array(spec.utf8))
-        #expect(try Repo.sieve(["run", dir + "/p.yaml", "--run-dir", dir + "/reference"]).status == 0)
+        #expect(try Sieve.run(["run", dir + "/p.yaml", "--run-dir", dir + "/reference"]).status == 0)
         let expected = try FileSystem.list(dir + "/reference/out").map { try ($0, FileSystem.readFile(dir + "/reference/out/" + $0)) }
         #expect(expected.count > 40)
 
         let run = dir + "/killed"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repo.sieveExecutable())
+        process.executableURL = URL(fileURLWithPath: Sieve.executable)
         process.arguments = ["run", dir + "/p.yaml", "--run-dir", run]
         process.standardError = FileHandle.nullDevice
         try process.run()
         while process.isRunning, ((try? FileSystem.list(run + "/out"))?.filter { !$0.hasPrefix(".") }.count ?? 0) < 15 { usleep(2_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let resumed = try Repo.sieve(["run", dir + "/p.yaml", "--run-dir", run])
+        let resumed = try Sieve.run(["run", dir + "/p.yaml", "--run-dir", run])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try FileSystem.readText(run + "/logs/00-mix-filter_task_00000.log").contains("input 0: resuming after"))
         #expect(try FileSystem.list(run + "/out").map { try ($0, FileSystem.readFile(run + "/out/" + $0)) }.elementsEqual(expected) { $0 == $1 })

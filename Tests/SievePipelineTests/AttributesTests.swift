@@ -9,11 +9,11 @@ import SievePipeline
     /// Three input files: Common Crawl pages (dolma), the same pages cut to 200 characters (less
     /// sure languages, short documents), and UDHR/Tatoeba sentences in 40 languages.
     static let corpus: String = {
-        let dir = try! Repo.temporaryDirectory("attributes-corpus")
+        let dir = try! Fixtures.temporaryDirectory("attributes-corpus")
         var reader = JSONLReader()
-        let pages = Array(try! reader.readAll(Repo.fixture("jsonl/dolma-cc-2019-30.jsonl.gz")).documents.prefix(100))
+        let pages = Array(try! reader.readAll(Fixtures.path("jsonl/dolma-cc-2019-30.jsonl.gz")).documents.prefix(100))
         let cut = pages.map { Document(id: $0.id + "#cut", text: String($0.text.prefix(200))) }
-        let tsv = try! FileSystem.readText(Repo.fixture("langid/heldout-sentences.tsv"))
+        let tsv = try! FileSystem.readText(Fixtures.path("langid/heldout-sentences.tsv"))
         let sentences = tsv.split(separator: "\n").enumerated().map { k, line in
             Document(id: "sentence-\(k)", text: String(line.split(separator: "\t", maxSplits: 2).last!))
         }
@@ -29,7 +29,7 @@ import SievePipeline
     func run(_ name: String, _ steps: String) throws -> String {
         let spec = "version: 1\nname: \(name)\ninput: {format: jsonl, paths: [\"\(Self.corpus)/in-*.jsonl\"]}\nsteps:\n\(steps)\n"
         try FileSystem.writeFile(Self.corpus + "/\(name).yaml", Array(spec.utf8))
-        let result = try Repo.sieve(["run", Self.corpus + "/\(name).yaml", "--run-dir", Self.corpus + "/\(name)", "--tasks", "2"])
+        let result = try Sieve.run(["run", Self.corpus + "/\(name).yaml", "--run-dir", Self.corpus + "/\(name)", "--tasks", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         return Self.corpus + "/\(name)"
     }
@@ -75,7 +75,7 @@ import SievePipeline
                   - write: {path: out}
                 """)
             let direct = try directlyKept([("language", [("keep", "en"), ("min_score", threshold)])] + (gopher ? [("gopher_quality", [])] : []))
-            let selected = try Repo.documents(in: applied + "/out").map(\.id)
+            let selected = try shardDocuments(in: applied + "/out").map(\.id)
             #expect(selected == direct, "cut-off \(threshold)")
             sizes.insert(selected.count)
         }
@@ -84,18 +84,18 @@ import SievePipeline
               - apply: {attributes: \(annotated)/attributes, where: "fineweb == keep"}
               - write: {path: out}
             """)
-        #expect(try Repo.documents(in: applied + "/out").map(\.id) == directlyKept([("fineweb_quality", [])]))
+        #expect(try shardDocuments(in: applied + "/out").map(\.id) == directlyKept([("fineweb_quality", [])]))
         // The documents are the input's, untouched.
         var reader = JSONLReader()
         let input = try (0..<3).flatMap { try reader.readAll(Self.corpus + "/in-\($0).jsonl").documents }
-        let output = try Repo.documents(in: applied + "/out")
+        let output = try shardDocuments(in: applied + "/out")
         #expect(output == input.filter { doc in output.contains { $0.id == doc.id } })
     }
 
     @Test func annotateThenApplyInAPipe() throws {
         let input = Self.corpus + "/in-0.jsonl"
-        let piped = try Repo.sieve([], shell: "sieve filter gopher_repetition --mode annotate < \(input) | sieve filter apply --where 'gopher_repetition == keep'")
-        let direct = try Repo.sieve([], shell: "sieve filter gopher_repetition < \(input)")
+        let piped = try Sieve.run([], shell: "sieve filter gopher_repetition --mode annotate < \(input) | sieve filter apply --where 'gopher_repetition == keep'")
+        let direct = try Sieve.run([], shell: "sieve filter gopher_repetition < \(input)")
         #expect(piped.status == 0 && direct.status == 0, "\(piped.stderr)")
         let ids = { (text: String) in try text.split(separator: "\n").map { try NDJSON.decode(String($0)).id } }
         #expect(try ids(piped.stdout) == ids(direct.stdout))
@@ -103,17 +103,17 @@ import SievePipeline
     }
 
     @Test func attributesOfOtherDocumentsAreRefused() throws {
-        let dir = try Repo.temporaryDirectory()
+        let dir = try Fixtures.temporaryDirectory()
         var records = ""
         for k in 0..<3 { records += "{\"id\":\"sentence-\(k)\",\"attributes\":{\"q\":\(k)}}\n" }
         try FileSystem.writeFile(dir + "/attrs.jsonl", Array(records.utf8))
         // Another file's documents: a clear error naming the file, not a silent selection.
-        var result = try Repo.sieve([], shell: "sieve filter apply --attributes \(dir)/attrs.jsonl --where 'q >= 1' < \(Self.corpus)/in-0.jsonl")
+        var result = try Sieve.run([], shell: "sieve filter apply --attributes \(dir)/attrs.jsonl --where 'q >= 1' < \(Self.corpus)/in-0.jsonl")
         #expect(result.status != 0 && result.stderr.contains("attrs.jsonl") && result.stderr.contains("same inputs"), "\(result.stderr)")
         // A malformed record is skipped with its document; the rest stay in step.
         records = "{\"id\":\"sentence-0\",\"attributes\":{\"q\":0}}\n{\"id\":\"sentence-1\",\"attri\n{\"id\":\"sentence-2\",\"attributes\":{\"q\":2}}\n"
         try FileSystem.writeFile(dir + "/attrs.jsonl", Array(records.utf8))
-        result = try Repo.sieve([], shell: "head -3 \(Self.corpus)/in-2.jsonl | sieve filter apply --attributes \(dir)/attrs.jsonl --where 'q >= 0' --stats \(dir)/stats.json")
+        result = try Sieve.run([], shell: "head -3 \(Self.corpus)/in-2.jsonl | sieve filter apply --attributes \(dir)/attrs.jsonl --where 'q >= 0' --stats \(dir)/stats.json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try result.stdout.split(separator: "\n").map { try NDJSON.decode(String($0)).id } == ["sentence-0", "sentence-2"])
         #expect(result.stderr.contains("attrs.jsonl: line 2"))
