@@ -23,7 +23,7 @@ struct TokenizerTrainCommand: ParsableCommand {
 
     func run() throws {
         let paths = try InputPaths.expand(inputs)
-        let chosen = try format ?? (paths.allSatisfy { $0.contains(".jsonl") || $0.contains(".json") } ? "jsonl" : "text")
+        let chosen = format ?? (paths.allSatisfy { $0.contains(".jsonl") || $0.contains(".json") } ? "jsonl" : "text")
         guard let corpusFormat = TrainingCorpus.Format(rawValue: chosen) else { throw SieveError.usage("--format: '\(chosen)' is not text or jsonl") }
         guard vocabSize > 256 + specials.count else { throw SieveError.usage("--vocab-size must exceed 256 + the special tokens") }
         var stats = StageStats(name: "tokenizer_train")

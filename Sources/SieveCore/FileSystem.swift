@@ -23,7 +23,7 @@ public enum FileSystem {
     /// The working directory (relative paths of a run are taken from here, on every node).
     public static var currentDirectory: String {
         var buffer = [CChar](repeating: 0, count: 4096)
-        return getcwd(&buffer, buffer.count) != nil ? String(cString: buffer) : "."
+        return getcwd(&buffer, buffer.count) != nil ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "."
     }
 
     public static func size(_ path: String) -> Int64? {

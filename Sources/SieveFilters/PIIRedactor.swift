@@ -76,7 +76,7 @@ public struct PIIScanner: Sendable {
 
     // MARK: - E-mail
 
-    private func email(_ s: UnsafeBufferPointer<UInt8>, at at: Int) -> Range<Int>? {
+    private func email(_ s: UnsafeBufferPointer<UInt8>, at: Int) -> Range<Int>? {
         var start = at
         while start > 0, isLocalPart(s[start - 1]) { start -= 1 }
         while start < at, s[start] == UInt8(ascii: ".") { start += 1 }

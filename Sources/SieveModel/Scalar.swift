@@ -5,7 +5,7 @@ import Glibc
 /// The element type of the model: `Float` for training, `Double` for the finite-difference
 /// gradient checks. Every layer is written once, generic over this; the compiler specialises
 /// it for `Float` inside the module.
-public protocol ModelScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol ModelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, row-major (see `BLAS.sgemm`).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,

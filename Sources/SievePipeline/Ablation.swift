@@ -120,7 +120,7 @@ public struct Ablation {
         var pool: [(text: String, score: Double)] = []
         var unscored = 0
         for path in try InputPaths.expand(options.documents) {
-            var reader = JSONLReader()
+            let reader = JSONLReader()
             var stats = StageStats(name: "read")
             var index = 0
             try reader.read(path, stats: &stats) { doc in

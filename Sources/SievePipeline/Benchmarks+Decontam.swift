@@ -26,7 +26,7 @@ extension Benchmarks {
         var filter = try stage.filter(file: 0, work: work)
         lines.append("opening the index (checksum, directory, mmap): \(fmt(now() - start)) s wall, \(fmt(threadCPUTime() - startCPU)) s CPU")
 
-        var reader = JSONLReader()
+        let reader = JSONLReader()
         var readStats = StageStats(name: "read")
         var batch: [Document] = []
         var output: [Document] = []

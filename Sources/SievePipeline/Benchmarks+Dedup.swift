@@ -19,7 +19,7 @@ extension Benchmarks {
         // Signatures alone (no spilling), then the map phase as a run does it.
         var hasher = MinHasher(MinHashConfig())
         var bytes: Int64 = 0, documents: Int64 = 0, seconds = 0.0, cpu = 0.0
-        var reader = JSONLReader()
+        let reader = JSONLReader()
         var readStats = StageStats(name: "read")
         try reader.read(path, stats: &readStats) { doc in
             let start = now(), startCPU = threadCPUTime()
@@ -64,7 +64,7 @@ extension Benchmarks {
     }
 
     private static func feed(_ path: String, into stage: inout any Stage, stats: inout StageStats) throws {
-        var reader = JSONLReader()
+        let reader = JSONLReader()
         var readStats = StageStats(name: "read")
         var batch: [Document] = []
         var sink: [Document] = []

@@ -11,7 +11,7 @@ extension Benchmarks {
     /// and the extraction are timed; bytes are the HTML's. Gives two results: by wall-clock time and
     /// by this thread's CPU time (the per-core cost, which other work on the machine does not inflate).
     public static func extraction(path: String, options: Extractor.Options = .init()) throws -> [Result] {
-        var reader = JSONLReader()
+        let reader = JSONLReader()
         let extractor = Extractor(options: options)
         var bytes: Int64 = 0
         var documents: Int64 = 0

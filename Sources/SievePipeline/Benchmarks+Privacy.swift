@@ -5,7 +5,7 @@ import SieveIO
 extension Benchmarks {
     /// The `pii` step (redact mode) over every document of a JSONL file, parsing included.
     public static func pii(path: String) throws -> Result {
-        var reader = JSONLReader()
+        let reader = JSONLReader()
         var redactor = PIIRedactor()
         var stats = StageStats(name: "pii")
         var batch: [Document] = []

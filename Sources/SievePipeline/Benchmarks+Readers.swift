@@ -32,7 +32,7 @@ extension Benchmarks {
         var textBytes: Int64 = 0
         start = now()
         cpu = cpuTime()
-        var reader = WARCReader()
+        let reader = WARCReader()
         var readStats = StageStats(name: "bench")
         try reader.read(path, stats: &readStats) { doc in
             documents += 1

@@ -7,7 +7,7 @@ extension StepDefinition {
     /// with `metadata.drop_reason`, so what a rule removed can be read and checked; and `mode`:
     /// `annotate` records the verdict in `metadata.attributes[attribute]` (default: the step's
     /// name) and drops nothing (`AnnotatingFilter`, docs/attributes.md).
-    public static func filter<F: DocumentFilter>(
+    public static func filter<F: DocumentFilter & SendableMetatype>(
         name: String, summary: String, keys: [String],
         build: @escaping @Sendable (inout StepParams, StepContext) throws -> F
     ) -> StepDefinition {

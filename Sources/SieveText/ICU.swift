@@ -68,7 +68,7 @@ extension ICU {
     public static func charsetName(_ label: String) -> String? {
         var name = [CChar](repeating: 0, count: 128)
         guard sieve_icu_charset_name(label, &name, name.count) == 0 else { return nil }
-        return String(cString: name)
+        return cString(name)
     }
 
     /// ICU's best guess at the charset of `bytes` and its confidence (0...100).
@@ -76,7 +76,12 @@ extension ICU {
         var name = [CChar](repeating: 0, count: 128)
         let confidence = sieve_icu_detect_charset(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &name, name.count)
         guard confidence >= 0 else { return nil }
-        return (String(cString: name), Int(confidence))
+        return (cString(name), Int(confidence))
+    }
+
+    /// The text of a NUL-terminated buffer ICU filled.
+    private static func cString(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
