@@ -68,7 +68,7 @@ public enum ScorerTraining {
         let blocklist = try o.blocklist.map { Blocklist(terms: try readList($0)) } ?? .empty
         let (scorer, report) = LinearScorer.train(texts: texts, labels: labels, embeddings: embeddings,
                                                   blocklist: blocklist, config: o.scorer)
-        Log.info("scorer: \(report.words) words (× epochs) in \(report.seconds) s = \(Int(report.wordsPerSecond)) words/s, "
+        Log.info("scorer: \(report.words) words (× epochs) in \((report.seconds * 100).rounded() / 100) s = \(Int(report.wordsPerSecond)) words/s, "
                  + "calibrated on \(report.calibrationSamples) held-out documents")
         training["calibration_documents"] = JSONValue(report.calibrationSamples)
         training["scorer_seconds"] = JSONValue(report.seconds)
