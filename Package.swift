@@ -53,17 +53,18 @@ let package = Package(
         .executableTarget(name: "sieve", dependencies: ["SieveCommands"]),
 
         .testTarget(name: "SieveCoreTests", dependencies: ["SieveCore"]),
-        .testTarget(name: "SieveIOTests", dependencies: ["SieveIO"]),
+        .target(name: "SieveTestSupport", dependencies: ["SieveCore", "SieveIO"], path: "Tests/SieveTestSupport"),
+        .testTarget(name: "SieveIOTests", dependencies: ["SieveIO", "SieveTestSupport"]),
         .testTarget(name: "SieveTextTests", dependencies: ["SieveText"]),
         .testTarget(name: "SieveModelTests", dependencies: ["SieveModel"]),
         .testTarget(name: "SieveFiltersTests", dependencies: ["SieveFilters", "SieveText", "SieveIO"]),
 
-        .testTarget(name: "SieveDedupTests", dependencies: ["SieveDedup"]),
-        .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve"]),
+        .testTarget(name: "SieveDedupTests", dependencies: ["SieveDedup", "SieveTestSupport"]),
+        .testTarget(name: "SievePipelineTests", dependencies: ["SievePipeline", "sieve", "SieveTestSupport"]),
         .testTarget(name: "SieveTokenizerTests", dependencies: ["SieveTokenizer", "SievePipeline"]),
 
         .testTarget(name: "SieveExtractionTests", dependencies: ["SieveText", "SieveIO", "SievePipeline"]),
-        .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline"]),
+        .testTarget(name: "SieveScorerTests", dependencies: ["SieveModel", "SievePipeline", "SieveTestSupport"]),
         .testTarget(name: "SieveFuzzTests", dependencies: ["SieveIO", "SieveText", "SievePipeline", "SieveTokenizer", "sieve"]),
     ]
 )

@@ -2,33 +2,15 @@ import Testing
 import SieveCore
 import SieveIO
 @testable import SieveDedup
+import SieveTestSupport
 
 /// The licence texts of `../shared/data` (fixtures/dedup/licenses.jsonl, in path order):
 /// Apache-2.0 copies {0, 1, 4, 8, 9, 11, 13, 14} (1, 4, 8 byte-identical; 9, 11 identical after
 /// simplification), MIT variants {2, 6, 7, 12}, CC BY 4.0 {5, 15}; unrelated: 3 (a short Apache
 /// notice), 10 (GPL-3.0), 16 (LGPL-2.1).
 enum Licences {
-    static let documents: [Document] = {
-        var reader = JSONLReader()
-        return try! reader.readAll(Fixtures.path("dedup/licenses.jsonl")).documents
-    }()
+    static let documents: [Document] = try! Fixtures.documents("dedup/licenses.jsonl")
     static let survivors = [0, 2, 3, 5, 10, 16]
-}
-
-enum Fixtures {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/fixtures"
-    }()
-
-    static func path(_ relative: String) -> String { root + "/" + relative }
-
-    static func temporaryDirectory(_ name: String = #function) throws -> String {
-        let dir = "/tmp/sieve-tests/\(name.filter { $0.isLetter })-\(UInt32.random(in: 0...UInt32.max))"
-        try FileSystem.createDirectory(dir)
-        return dir
-    }
 }
 
 /// Runs `stage` over `docs` in batches of 5 and returns the ids it passed on, with its stats.

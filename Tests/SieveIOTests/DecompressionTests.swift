@@ -1,6 +1,7 @@
 import Testing
 import SieveCore
 @testable import SieveIO
+import SieveTestSupport
 
 @Suite struct DecompressionTests {
     static let expected = (try? FileSystem.readText(Fixtures.path("compression/ccnet-head-0091.jsonl.sha256")))?

@@ -1,6 +1,7 @@
 import Testing
 import SieveCore
 @testable import SieveIO
+import SieveTestSupport
 
 @Suite struct JSONLTests {
     @Test func readsLinesAcrossChunksWithCRLFAndNoFinalNewline() throws {

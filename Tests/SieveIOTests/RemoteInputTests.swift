@@ -1,6 +1,7 @@
 import Testing
 import SieveCore
 @testable import SieveIO
+import SieveTestSupport
 
 /// Remote inputs against a real HTTP server on loopback, including servers that misbehave.
 @Suite struct RemoteInputTests {

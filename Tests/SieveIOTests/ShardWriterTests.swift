@@ -1,6 +1,7 @@
 import Testing
 import SieveCore
 @testable import SieveIO
+import SieveTestSupport
 
 @Suite struct ShardWriterTests {
     func documents() throws -> [Document] {

@@ -2,6 +2,7 @@ import Testing
 import SieveCore
 import SieveIO
 @testable import SievePipeline
+import SieveTestSupport
 
 /// `sieve ablate` with tiny settings: a pool of real documents whose scores are their provenance
 /// (Project Gutenberg passages 0.9, CCNet crawl text 0.1, as the quality scorer's training

@@ -2,6 +2,7 @@ import Testing
 import SieveCore
 import SieveIO
 import SievePipeline
+import SieveTestSupport
 
 /// One scoring pass (`mode: annotate` + `attributes`) and then `apply` with several cut-offs keep
 /// exactly what the filters keep when run directly with those cut-offs.

@@ -3,6 +3,7 @@ import Testing
 import SieveCore
 import SieveDedup
 import SieveIO
+import SieveTestSupport
 
 /// `decontaminate` on real text (fixtures/decontam, made by scripts/make-decontam-fixtures):
 /// eight paragraphs of Alice in Wonderland (plain text) and ten Shakespeare speeches (JSONL) as

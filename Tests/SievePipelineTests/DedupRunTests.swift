@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SieveCore
 import SieveIO
+import SieveTestSupport
 
 /// Runs with corpus-wide dedup steps: phases with barriers, the same kept set for any number of
 /// tasks, resume after a kill in a later phase.

@@ -3,6 +3,7 @@ import Testing
 import SieveCore
 import SieveIO
 import SievePipeline
+import SieveTestSupport
 
 /// `mix` on three real sources: Common Crawl pages (dolma), Gutenberg book chunks, Wikipedia.
 @Suite(.serialized) struct MixTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SieveCore
 import SievePipeline
+import SieveTestSupport
 
 /// The web pipeline's curation part on the bundled WARC of real pages (fixtures/web), then
 /// `sieve stats` and `sieve report`, and the page opened in headless Chromium.

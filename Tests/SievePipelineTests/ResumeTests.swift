@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SieveCore
 import SieveIO
+import SieveTestSupport
 
 /// A run killed with SIGKILL at several moments inside one long input file resumes from its
 /// last complete shard and ends with the outputs and stats of a run never killed.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SieveCore
 import SieveIO
+import SieveTestSupport
 
 /// `sieve run` end to end, through the built executable (tasks are child processes).
 @Suite(.serialized) struct RunTests {

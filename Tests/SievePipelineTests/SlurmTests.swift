@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SieveCore
+import SieveTestSupport
 
 /// Whether a Slurm cluster answers here (CI starts one with scripts/slurm-local up).
 let slurmAvailable: Bool = {

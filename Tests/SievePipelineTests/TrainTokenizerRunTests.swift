@@ -1,6 +1,7 @@
 import Testing
 import SieveCore
 import SieveIO
+import SieveTestSupport
 
 /// `train_tokenizer` in a run: a phase barrier whose tokenizer, and the token shards `tokenize`
 /// writes with it, do not depend on the number of tasks, and which resumes from its markers.

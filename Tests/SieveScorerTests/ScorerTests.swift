@@ -2,6 +2,7 @@ import SieveCore
 import Testing
 @testable import SieveModel
 @testable import SievePipeline
+import SieveTestSupport
 
 /// Small settings that keep training fast in debug builds.
 func smallSkipGram(seed: UInt64 = 1, threads: Int = 1) -> SkipGramConfig {

@@ -2,6 +2,7 @@ import SieveCore
 import Testing
 @testable import SieveModel
 @testable import SievePipeline
+import SieveTestSupport
 
 /// The `quality` and `toxicity` steps, built from the registry as a pipeline or `sieve filter` would.
 @Suite(.serialized) struct ScorerStepsTests {
