@@ -31,8 +31,8 @@ public enum RunReport {
         let name = stats["name"]?.stringValue ?? run
         let spec = try? PipelineSpec.parse(try FileSystem.readText(run + "/spec.yaml"), file: run + "/spec.yaml")
         var page = HTMLPage(title: "Sieve run \(name)")
-        page.paragraph("Run directory <code>\(escape(run))</code>, \(stats["tasks"]?.intValue ?? 0) tasks, "
-                       + "\(steps.count - 1) steps.")
+        let tasks = stats["tasks"]?.intValue ?? 0
+        page.paragraph("Run directory <code>\(escape(run))</code>, \(tasks) task\(tasks == 1 ? "" : "s"), \(steps.count - 1) steps.")
 
         // Funnel: documents and bytes that each step passed on.
         page.section("Documents kept after each step (funnel)",
@@ -66,8 +66,8 @@ public enum RunReport {
                 .map { (key: String($0.key.dropFirst("cluster_size_".count)).replacingOccurrences("_", "–"), value: $0.value) }
                 .sorted { (Int($0.key.split(separator: "–").first ?? "") ?? 0) < (Int($1.key.split(separator: "–").first ?? "") ?? 0) }
             guard !sizes.isEmpty else { continue }
-            page.section("Duplicate cluster sizes (\(step.name): \(step["clusters"]) clusters, \(step["duplicates"]) duplicates)",
-                         Chart.bars(sizes.map { ("\($0.key) documents", Double($0.value), "\($0.value) clusters") }))
+            page.section("Duplicate cluster sizes (\(step.name): \(counted(step["clusters"], "cluster")), \(counted(step["duplicates"], "duplicate")))",
+                         Chart.bars(sizes.map { ("\($0.key) documents", Double($0.value), counted(Int64($0.value), "cluster")) }))
         }
 
         // Tokens per shard.
@@ -311,3 +311,6 @@ public enum RunStatsTable {
         return out
     }
 }
+
+/// "1 cluster", "3 clusters".
+private func counted(_ n: Int64, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
