@@ -15,11 +15,7 @@ import SieveTestSupport
         var reader = JSONLReader()
         docs += try reader.readAll(Fixtures.path("jsonl/dolma-cc-2019-30.jsonl.gz")).documents.prefix(250)
         docs += try reader.readAll(Fixtures.path("dedup/licenses.jsonl")).documents
-        for k in 0..<10 {
-            var bytes: [UInt8] = []
-            for doc in docs.enumerated() where doc.offset % 10 == k { NDJSON.encode(doc.element, to: &bytes) }
-            try FileSystem.writeFile(dir + "/in-\(k).jsonl", bytes)
-        }
+        try Fixtures.writeInputFiles(docs, files: 10, in: dir)
         let spec = """
             version: 1
             name: dedup

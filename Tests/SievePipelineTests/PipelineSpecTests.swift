@@ -1,5 +1,7 @@
 import Testing
 import SieveCore
+import SieveFilters
+import SieveTestSupport
 @testable import SievePipeline
 
 @Suite struct PipelineSpecTests {
@@ -46,6 +48,18 @@ import SieveCore
         #expect(error("version: 1\nname: t\n" + input + "steps:\n  - write: {path: out\n").hasPrefix("p.yaml:6:1: invalid YAML"))
         #expect(error("version: 1\nname: t\n" + input + "steps:\n  - write: {path: out, path: b}\n") .contains("'path': duplicate key"))
         #expect(error("version: 1\nname: t\n" + input + "steps: []\n").hasPrefix("p.yaml:4:8: 'steps': a pipeline needs at least one step"))
+    }
+
+    /// Checking a pipeline file opens the URL lists (a missing one is named) without loading
+    /// their millions of domains: only the tasks that run the step load them.
+    @Test func checkingOpensTheURLListsWithoutLoadingThem() throws {
+        #expect(error("version: 1\nname: t\n" + input + "steps:\n  - url: {lists: /nonexistent/url}\n")
+            .contains("/nonexistent/url/domains.zst"))
+        let lists = Fixtures.root + "/../filters/url/."
+        _ = try parse("version: 1\nname: t\n" + input + "steps:\n  - url: {lists: \"\(lists)\"}\n")
+        var loadedNow = false
+        _ = LoadedResources.shared(lists) { loadedNow = true; return URLFilter.Lists() }
+        #expect(loadedNow, "checking the file loaded the lists")
     }
 
     @Test func commandLineOptionsBecomeParameters() throws {

@@ -11,11 +11,7 @@ import SieveTestSupport
         let dir = try Fixtures.temporaryDirectory()
         var reader = JSONLReader()
         let docs = try reader.readAll(Fixtures.path("jsonl/dolma-cc-2019-30.jsonl.gz")).documents.prefix(180)
-        for k in 0..<6 {
-            var bytes: [UInt8] = []
-            for doc in docs.enumerated() where doc.offset % 6 == k { NDJSON.encode(doc.element, to: &bytes) }
-            try FileSystem.writeFile(dir + "/in-\(k).jsonl", bytes)
-        }
+        try Fixtures.writeInputFiles(docs, files: 6, in: dir)
         let spec = """
             version: 1
             name: tokens

@@ -80,11 +80,7 @@ import SieveTestSupport
     @Test func keepTopIsAGlobalPercentile() throws {
         let dir = try Fixtures.temporaryDirectory()
         let docs = Array(try Fixtures.documents("scorer/davidson-sample.jsonl.gz").prefix(400))
-        for k in 0..<4 {
-            var bytes: [UInt8] = []
-            for (n, doc) in docs.enumerated() where n % 4 == k { NDJSON.encode(doc, to: &bytes) }
-            try FileSystem.writeFile(dir + "/in-\(k).jsonl", bytes)
-        }
+        try Fixtures.writeInputFiles(docs, files: 4, in: dir)
         let text = """
             version: 1
             name: top

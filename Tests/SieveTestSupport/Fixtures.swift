@@ -27,4 +27,12 @@ public enum Fixtures {
         try FileSystem.createDirectory(dir)
         return dir
     }
+
+    /// Writes `docs` round-robin into `files` input files `DIR/in-K.jsonl` (document n to file
+    /// n mod `files`), the shape of a multi-file corpus that runs split into tasks.
+    public static func writeInputFiles(_ docs: some Sequence<Document>, files: Int, in directory: String) throws {
+        var buffers = [[UInt8]](repeating: [], count: files)
+        for (n, doc) in docs.enumerated() { NDJSON.encode(doc, to: &buffers[n % files]) }
+        for (k, bytes) in buffers.enumerated() { try FileSystem.writeFile(directory + "/in-\(k).jsonl", bytes) }
+    }
 }
